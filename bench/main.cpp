@@ -1,0 +1,524 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// The SDK measured beside raw libcurl in one run: each figure alternates the
+// two sides for a few rounds in this process, checks they read the same
+// bytes, and reports medians and the ratio SDK/raw.
+//
+// usage:
+//   bench_budgateway gen DIR
+//       writes the canned answers start-nginx.sh serves
+//   bench_budgateway run BASE [--rounds N] [--scale X] [--only DIGITS]
+//                             [--dat FILE]
+//       every figure against BASE (http://127.0.0.1:PORT); prints the table
+//   bench_budgateway rss raw|sdk BASE REQUESTS CONCURRENCY
+//       one side of figure 5, alone in its process; prints its peak RSS
+//   bench_budgateway one WHAT BASE COUNT
+//       one run of one side, for a profiler; WHAT is raw-many, sdk-many,
+//       raw-seq, sdk-seq, raw-big, sdk-big, raw-stream or sdk-stream
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "bench.hpp"
+
+namespace bench {
+namespace {
+
+namespace bg = budgateway;
+
+constexpr std::string_view kSmallPath = "/small/v1";
+constexpr std::string_view kBigPath = "/big/v1";
+constexpr std::string_view kStreamPath = "/stream/v1";
+
+constexpr int kDefaultRounds = 5;
+constexpr int kSweepRounds = 3;
+constexpr int kRssRounds = 3;
+constexpr std::size_t kBatchRequests = 20000;
+constexpr std::size_t kBatchConcurrency = 64;
+constexpr std::size_t kSequentialRequests = 5000;
+/// One stream is 20,001 chunks, a few milliseconds: each sample reads it
+/// this many times so timer and scheduler noise stay small.
+constexpr std::size_t kStreamRepeats = 10;
+constexpr std::size_t kBigRequests = 200;
+constexpr std::size_t kRssRequests = 5000;
+constexpr std::size_t kRssConcurrency = 1000;
+constexpr std::size_t kSweepRequests = 4000;
+constexpr std::array<std::size_t, 9> kSweepConcurrency = {1,  2,  4,   8,  16,
+                                                          32, 64, 128, 256};
+/// Untimed work before the first round of a figure: connections opened,
+/// allocator and caches warm, on both sides alike.
+constexpr std::size_t kWarmupDivisor = 10;
+
+constexpr double kBatchTarget = 0.90;
+constexpr double kSequentialTarget = 0.90;
+constexpr double kStreamTarget = 0.80;
+constexpr double kBigTarget = 0.80;
+constexpr double kRssTarget = 1.5;
+
+constexpr double kKilo = 1000.0;
+constexpr double kMega = 1e6;
+constexpr double kKibPerMib = 1024.0;
+
+struct Settings {
+  std::string base;
+  int rounds = kDefaultRounds;
+  double scale = 1.0;
+  std::string only;
+  std::string dat_file;
+};
+
+struct Figure {
+  std::string name;
+  std::string unit;
+  double target = 0;
+  /// RSS: the SDK should stay under target x raw.
+  bool lower_is_better = false;
+  std::vector<double> raw;
+  std::vector<double> sdk;
+  bool valid = true;
+};
+
+Figure make_figure(std::string name, std::string unit, double target,
+                   bool lower_is_better = false) {
+  Figure figure;
+  figure.name = std::move(name);
+  figure.unit = std::move(unit);
+  figure.target = target;
+  figure.lower_is_better = lower_is_better;
+  return figure;
+}
+
+double median(std::vector<double> values) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const std::size_t middle = values.size() / 2;
+  return values.size() % 2 == 1 ? values[middle]
+                                : (values[middle - 1] + values[middle]) / 2;
+}
+
+double ratio(const Figure& figure) {
+  const double raw = median(figure.raw);
+  return raw > 0 ? median(figure.sdk) / raw : 0;
+}
+
+bool met(const Figure& figure) {
+  const double value = ratio(figure);
+  return figure.valid &&
+         (figure.lower_is_better ? value <= figure.target : value >= figure.target);
+}
+
+std::string format_value(double value, const std::string& unit) {
+  std::array<char, 64> buffer{};
+  if (value >= kMega) {
+    std::snprintf(buffer.data(), buffer.size(), "%.2fM %s", value / kMega,
+                  unit.c_str());
+  } else if (value >= kKilo * 10) {
+    std::snprintf(buffer.data(), buffer.size(), "%.1fk %s", value / kKilo,
+                  unit.c_str());
+  } else {
+    std::snprintf(buffer.data(), buffer.size(), "%.1f %s", value, unit.c_str());
+  }
+  return buffer.data();
+}
+
+std::size_t scaled(std::size_t count, const Settings& settings) {
+  const auto value = static_cast<double>(count) * settings.scale;
+  return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(value)));
+}
+
+/// Both sides must have read everything, and the same things.
+bool same_work(const std::string& name, const RunResult& raw,
+               const RunResult& sdk) {
+  bool ok = true;
+  if (!raw.complete()) {
+    std::cerr << name << ": raw read " << raw.ok << "/" << raw.expected << " "
+              << raw.first_error << '\n';
+    ok = false;
+  }
+  if (!sdk.complete()) {
+    std::cerr << name << ": SDK read " << sdk.ok << "/" << sdk.expected << " "
+              << sdk.first_error << '\n';
+    ok = false;
+  }
+  if (raw.checksum != sdk.checksum || raw.value_sum != sdk.value_sum) {
+    std::cerr << name << ": the sides read different data (checksum "
+              << raw.checksum << " vs " << sdk.checksum << ", sum "
+              << raw.value_sum << " vs " << sdk.value_sum << ")\n";
+    ok = false;
+  }
+  return ok;
+}
+
+using Runner = std::function<RunResult(std::size_t count)>;
+
+/// Warms both sides, then alternates which goes first each round so that
+/// neither always runs on a cooler (or hotter) machine.
+void alternate(Figure& figure, int rounds, std::size_t count,
+               const Runner& raw, const Runner& sdk) {
+  const std::size_t warmup = std::max<std::size_t>(1, count / kWarmupDivisor);
+  figure.valid &= same_work(figure.name + " (warm-up)", raw(warmup), sdk(warmup));
+  for (int round = 0; round < rounds; ++round) {
+    RunResult raw_result;
+    RunResult sdk_result;
+    if (round % 2 == 0) {
+      raw_result = raw(count);
+      sdk_result = sdk(count);
+    } else {
+      sdk_result = sdk(count);
+      raw_result = raw(count);
+    }
+    figure.valid &= same_work(figure.name, raw_result, sdk_result);
+    figure.raw.push_back(raw_result.rate());
+    figure.sdk.push_back(sdk_result.rate());
+    std::cerr << "  " << figure.name << " round " << round + 1 << ": raw "
+              << format_value(raw_result.rate(), figure.unit) << ", SDK "
+              << format_value(sdk_result.rate(), figure.unit) << '\n';
+  }
+}
+
+bg::Client make_client(const std::string& base, std::string_view path,
+                        std::size_t max_connections) {
+  bg::ClientOptions options;
+  options.base_url = base + std::string(path);
+  options.api_key = std::string(kApiKey);
+  options.max_connections = max_connections;
+  return bg::Client(std::move(options));
+}
+
+std::string raw_url(const std::string& base, std::string_view path) {
+  return base + std::string(path) + std::string(kCompletionsPath);
+}
+
+Figure batch_figure(const Settings& settings) {
+  Figure figure = make_figure("1. complete_many, 20k small, C=64", "req/s",
+                              kBatchTarget);
+  RawMulti raw(raw_url(settings.base, kSmallPath), small_request_json(),
+               kBatchConcurrency);
+  const auto client = make_client(settings.base, kSmallPath, kBatchConcurrency);
+  const std::vector<bg::CompletionRequest> requests(
+      scaled(kBatchRequests, settings), small_request());
+  alternate(
+      figure, settings.rounds, requests.size(),
+      [&](std::size_t count) { return raw.run(count); },
+      [&](std::size_t count) {
+        if (count == requests.size()) {
+          return sdk_many(client, requests, kBatchConcurrency);
+        }
+        const std::vector<bg::CompletionRequest> some(count, small_request());
+        return sdk_many(client, some, kBatchConcurrency);
+      });
+  return figure;
+}
+
+Figure sequential_figure(const Settings& settings) {
+  Figure figure = make_figure("2. sequential complete(), 5k small", "req/s",
+                              kSequentialTarget);
+  RawEasy raw(raw_url(settings.base, kSmallPath), small_request_json());
+  const auto client = make_client(settings.base, kSmallPath, 1);
+  const auto request = small_request();
+  alternate(
+      figure, settings.rounds, scaled(kSequentialRequests, settings),
+      [&](std::size_t count) { return raw.run_small(count); },
+      [&](std::size_t count) { return sdk_sequential(client, request, count); });
+  return figure;
+}
+
+Figure stream_figure(const Settings& settings) {
+  Figure figure =
+      make_figure("3. stream, 20,001 chunks", "chunks/s", kStreamTarget);
+  RawEasy raw(raw_url(settings.base, kStreamPath), stream_request_json());
+  const auto client = make_client(settings.base, kStreamPath, 1);
+  const auto request = stream_request();
+  alternate(
+      figure, settings.rounds, scaled(kStreamRepeats, settings),
+      [&](std::size_t count) { return raw.run_stream(count); },
+      [&](std::size_t count) { return sdk_stream(client, request, count); });
+  return figure;
+}
+
+Figure big_figure(const Settings& settings) {
+  Figure figure =
+      make_figure("4. 160 KB logprobs complete()", "resp/s", kBigTarget);
+  RawEasy raw(raw_url(settings.base, kBigPath), big_request_json());
+  const auto client = make_client(settings.base, kBigPath, 1);
+  const auto request = big_request();
+  alternate(
+      figure, settings.rounds, scaled(kBigRequests, settings),
+      [&](std::size_t count) { return raw.run_big(count); },
+      [&](std::size_t count) { return sdk_big(client, request, count); });
+  return figure;
+}
+
+/// The peak resident set of this process (VmHWM), in KiB. Unlike
+/// ru_maxrss it belongs to the address space itself, so a child spawned
+/// from a large parent does not start from the parent's peak.
+long peak_rss_kib() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  constexpr std::string_view kKey = "VmHWM:";
+  while (std::getline(status, line)) {
+    if (line.compare(0, kKey.size(), kKey) == 0) {
+      return std::atol(line.c_str() + kKey.size());
+    }
+  }
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+int rss_child(const std::string& side, const std::string& base,
+              std::size_t total, std::size_t concurrency) {
+  RunResult result;
+  if (side == "raw") {
+    RawMulti raw(raw_url(base, kSmallPath), small_request_json(), concurrency);
+    result = raw.run(total);
+  } else {
+    const auto client = make_client(base, kSmallPath, concurrency);
+    const std::vector<bg::CompletionRequest> requests(total, small_request());
+    result = sdk_many(client, requests, concurrency);
+  }
+  std::printf("peak_rss_kib=%ld ok=%zu checksum=%llu seconds=%.3f\n",
+              peak_rss_kib(), result.ok,
+              static_cast<unsigned long long>(result.checksum), result.seconds);
+  if (!result.complete()) std::fprintf(stderr, "%s\n", result.first_error.c_str());
+  return result.complete() ? 0 : 1;
+}
+
+struct ChildReport {
+  long peak_rss_kib = -1;
+  std::size_t ok = 0;
+  unsigned long long checksum = 0;
+};
+
+ChildReport run_rss_child(const std::string& side, const Settings& settings,
+                          std::size_t total) {
+  const std::string self = std::filesystem::read_symlink("/proc/self/exe");
+  const std::string command = "'" + self + "' rss " + side + " '" +
+                              settings.base + "' " + std::to_string(total) +
+                              " " + std::to_string(kRssConcurrency);
+  ChildReport report;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return report;
+  double seconds = 0;
+  if (std::fscanf(pipe, "peak_rss_kib=%ld ok=%zu checksum=%llu seconds=%lf",
+                  &report.peak_rss_kib, &report.ok, &report.checksum,
+                  &seconds) != 4) {
+    report.peak_rss_kib = -1;
+  }
+  if (pclose(pipe) != 0) report.peak_rss_kib = -1;
+  return report;
+}
+
+Figure rss_figure(const Settings& settings) {
+  Figure figure = make_figure("5. peak RSS, 1000 in flight (5k req)", "MiB",
+                              kRssTarget, /*lower_is_better=*/true);
+  const std::size_t total = scaled(kRssRequests, settings);
+  for (int round = 0; round < kRssRounds; ++round) {
+    const bool raw_first = round % 2 == 0;
+    const auto first = run_rss_child(raw_first ? "raw" : "sdk", settings, total);
+    const auto second = run_rss_child(raw_first ? "sdk" : "raw", settings, total);
+    const auto& raw = raw_first ? first : second;
+    const auto& sdk = raw_first ? second : first;
+    if (raw.peak_rss_kib < 0 || sdk.peak_rss_kib < 0 || raw.ok != total ||
+        sdk.ok != total || raw.checksum != sdk.checksum) {
+      std::cerr << figure.name << ": a child failed or read different data\n";
+      figure.valid = false;
+    }
+    figure.raw.push_back(static_cast<double>(raw.peak_rss_kib) / kKibPerMib);
+    figure.sdk.push_back(static_cast<double>(sdk.peak_rss_kib) / kKibPerMib);
+    std::cerr << "  " << figure.name << " round " << round + 1 << ": raw "
+              << figure.raw.back() << " MiB, SDK " << figure.sdk.back()
+              << " MiB\n";
+  }
+  return figure;
+}
+
+void sweep(const Settings& settings, std::vector<Figure>& rows) {
+  const auto client = make_client(settings.base, kSmallPath,
+                                  kSweepConcurrency.back());
+  const std::vector<bg::CompletionRequest> requests(
+      scaled(kSweepRequests, settings), small_request());
+  for (const std::size_t concurrency : kSweepConcurrency) {
+    Figure figure =
+        make_figure("6. sweep C=" + std::to_string(concurrency), "req/s", 0);
+    RawMulti raw(raw_url(settings.base, kSmallPath), small_request_json(),
+                 concurrency);
+    alternate(
+        figure, std::min(settings.rounds, kSweepRounds),
+        requests.size(), [&](std::size_t count) { return raw.run(count); },
+        [&](std::size_t count) {
+          if (count == requests.size()) {
+            return sdk_many(client, requests, concurrency);
+          }
+          const std::vector<bg::CompletionRequest> some(count, small_request());
+          return sdk_many(client, some, concurrency);
+        });
+    rows.push_back(std::move(figure));
+  }
+  if (settings.dat_file.empty()) return;
+  std::ofstream dat(settings.dat_file, std::ios::trunc);
+  dat << "# concurrency raw_req_per_s sdk_req_per_s (medians of "
+      << std::min(settings.rounds, kSweepRounds) << " rounds, "
+      << requests.size() << " requests each)\n";
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    dat << kSweepConcurrency[i] << ' ' << std::llround(median(rows[i].raw))
+        << ' ' << std::llround(median(rows[i].sdk)) << '\n';
+  }
+  std::cerr << "wrote " << settings.dat_file << '\n';
+}
+
+void print_table(const std::vector<Figure>& figures) {
+  std::printf("| figure | raw | SDK | SDK/raw | target | met |\n");
+  std::printf("|---|---:|---:|---:|---:|---|\n");
+  for (const auto& figure : figures) {
+    std::printf("| %s | %s | %s | %.2f | %s %.2f | %s |\n", figure.name.c_str(),
+                format_value(median(figure.raw), figure.unit).c_str(),
+                format_value(median(figure.sdk), figure.unit).c_str(),
+                ratio(figure), figure.lower_is_better ? "<=" : ">=",
+                figure.target,
+                !figure.valid ? "INVALID" : met(figure) ? "yes" : "no");
+  }
+}
+
+void print_sweep(const std::vector<Figure>& rows) {
+  std::printf("\n| concurrency | raw req/s | SDK req/s | SDK/raw |\n");
+  std::printf("|---:|---:|---:|---:|\n");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    std::printf("| %zu | %.0f | %.0f | %.2f |%s\n", kSweepConcurrency[i],
+                median(rows[i].raw), median(rows[i].sdk), ratio(rows[i]),
+                rows[i].valid ? "" : " INVALID");
+  }
+}
+
+bool wanted(const Settings& settings, char figure) {
+  return settings.only.empty() ||
+         settings.only.find(figure) != std::string::npos;
+}
+
+int run_all(const Settings& settings) {
+  std::vector<Figure> figures;
+  std::vector<Figure> sweep_rows;
+  const std::vector<std::pair<char, std::function<Figure(const Settings&)>>>
+      steps = {{'1', batch_figure},
+               {'2', sequential_figure},
+               {'3', stream_figure},
+               {'4', big_figure},
+               {'5', rss_figure}};
+  for (const auto& [digit, step] : steps) {
+    if (!wanted(settings, digit)) continue;
+    std::cerr << "figure " << digit << "...\n";
+    figures.push_back(step(settings));
+  }
+  if (wanted(settings, '6')) {
+    std::cerr << "figure 6 (sweep)...\n";
+    sweep(settings, sweep_rows);
+  }
+  print_table(figures);
+  if (!sweep_rows.empty()) print_sweep(sweep_rows);
+  const auto invalid = [](const Figure& f) { return !f.valid; };
+  return std::any_of(figures.begin(), figures.end(), invalid) ||
+                 std::any_of(sweep_rows.begin(), sweep_rows.end(), invalid)
+             ? 1
+             : 0;
+}
+
+int run_one(const std::string& what, const std::string& base,
+            std::size_t count) {
+  RunResult result;
+  if (what == "raw-many") {
+    result = RawMulti(raw_url(base, kSmallPath), small_request_json(),
+                      kBatchConcurrency)
+                 .run(count);
+  } else if (what == "sdk-many") {
+    const std::vector<bg::CompletionRequest> requests(count, small_request());
+    result = sdk_many(make_client(base, kSmallPath, kBatchConcurrency),
+                      requests, kBatchConcurrency);
+  } else if (what == "raw-seq") {
+    result = RawEasy(raw_url(base, kSmallPath), small_request_json())
+                 .run_small(count);
+  } else if (what == "sdk-seq") {
+    result = sdk_sequential(make_client(base, kSmallPath, 1), small_request(),
+                            count);
+  } else if (what == "raw-big") {
+    result = RawEasy(raw_url(base, kBigPath), big_request_json()).run_big(count);
+  } else if (what == "sdk-big") {
+    result = sdk_big(make_client(base, kBigPath, 1), big_request(), count);
+  } else if (what == "raw-stream") {
+    result = RawEasy(raw_url(base, kStreamPath), stream_request_json())
+                 .run_stream(count);
+  } else if (what == "sdk-stream") {
+    result = sdk_stream(make_client(base, kStreamPath, 1), stream_request(),
+                        count);
+  } else {
+    std::cerr << "unknown run \"" << what << "\"\n";
+    return 2;
+  }
+  std::printf("%s: %zu/%zu in %.3f s, %.0f/s, checksum %llu\n", what.c_str(),
+              result.ok, result.expected, result.seconds, result.rate(),
+              static_cast<unsigned long long>(result.checksum));
+  if (!result.first_error.empty()) std::fprintf(stderr, "%s\n", result.first_error.c_str());
+  return result.complete() ? 0 : 1;
+}
+
+int usage() {
+  std::cerr << "usage: bench_budgateway gen DIR\n"
+               "       bench_budgateway run BASE [--rounds N] [--scale X] "
+               "[--only DIGITS] [--dat FILE]\n"
+               "       bench_budgateway rss raw|sdk BASE REQUESTS CONCURRENCY\n"
+               "       bench_budgateway one WHAT BASE COUNT\n";
+  return 2;
+}
+
+std::size_t to_count(const char* text) {
+  return static_cast<std::size_t>(std::strtoull(text, nullptr, 10));
+}
+
+int main_impl(const std::vector<std::string>& args) {
+  if (args.size() < 2) return usage();
+  const std::string& mode = args[0];
+  if (mode == "gen") return generate_data(args[1]) ? 0 : 1;
+  if (mode == "rss" && args.size() == 5) {
+    return rss_child(args[1], args[2], to_count(args[3].c_str()),
+                     to_count(args[4].c_str()));
+  }
+  if (mode == "one" && args.size() == 4) {
+    return run_one(args[1], args[2], to_count(args[3].c_str()));
+  }
+  if (mode != "run") return usage();
+  if (args.size() % 2 != 0) return usage();
+  Settings settings;
+  settings.base = args[1];
+  for (std::size_t i = 2; i + 1 < args.size(); i += 2) {
+    const std::string& flag = args[i];
+    const std::string& value = args[i + 1];
+    if (flag == "--rounds") {
+      settings.rounds = std::max(1, std::atoi(value.c_str()));
+    } else if (flag == "--scale") {
+      settings.scale = std::atof(value.c_str());
+    } else if (flag == "--only") {
+      settings.only = value;
+    } else if (flag == "--dat") {
+      settings.dat_file = value;
+    } else {
+      return usage();
+    }
+  }
+  return run_all(settings);
+}
+
+}  // namespace
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return bench::main_impl(args);
+}

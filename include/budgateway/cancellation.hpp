@@ -1,0 +1,58 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+#ifndef BUDGATEWAY_CANCELLATION_HPP_
+#define BUDGATEWAY_CANCELLATION_HPP_
+
+/// @file
+/// Cancelling calls from another thread.
+
+#include <budgateway/export.hpp>
+
+#include <memory>
+
+namespace budgateway {
+
+namespace detail {
+class CancelState;
+}  // namespace detail
+
+/// Observes a CancellationSource. A default-constructed token is never
+/// cancelled. Pass one in CallOptions::cancellation.
+///
+/// @par Thread safety
+/// Copies may be used from many threads at once.
+class BUDGATEWAY_EXPORT CancellationToken {
+ public:
+  CancellationToken() = default;
+  bool cancelled() const noexcept;
+
+  /// For the library: the shared state, null for a token that never cancels.
+  const std::shared_ptr<detail::CancelState>& state() const noexcept {
+    return state_;
+  }
+
+ private:
+  friend class CancellationSource;
+  explicit CancellationToken(std::shared_ptr<detail::CancelState> state)
+      : state_(std::move(state)) {}
+  std::shared_ptr<detail::CancelState> state_;
+};
+
+/// Cancels every call that was given one of its tokens: a blocked call,
+/// stream iteration or retry back-off ends promptly with ErrorCode::Cancelled.
+///
+/// @par Thread safety
+/// cancel() may be called from any thread, any number of times.
+class BUDGATEWAY_EXPORT CancellationSource {
+ public:
+  CancellationSource();
+  CancellationToken token() const { return CancellationToken(state_); }
+  void cancel() noexcept;
+  bool cancelled() const noexcept;
+
+ private:
+  std::shared_ptr<detail::CancelState> state_;
+};
+
+}  // namespace budgateway
+
+#endif  // BUDGATEWAY_CANCELLATION_HPP_

@@ -1,0 +1,144 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+#ifndef BUDGATEWAY_CLIENT_HPP_
+#define BUDGATEWAY_CLIENT_HPP_
+
+/// @file
+/// Client, its options, and per-call options.
+
+#include <budgateway/batch.hpp>
+#include <budgateway/cancellation.hpp>
+#include <budgateway/completion.hpp>
+#include <budgateway/export.hpp>
+#include <budgateway/headers.hpp>
+#include <budgateway/result.hpp>
+#include <budgateway/stream.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace budgateway {
+
+/// How much a log line matters.
+enum class LogLevel { Debug, Info, Warning };
+
+/// Receives the client's log lines. Never given a credential.
+using Logger = std::function<void(LogLevel level, std::string_view message)>;
+
+/// Options of a Client. Precedence, written once in the library: a
+/// CallOptions field, when set, beats the ClientOptions field, which beats the
+/// environment (`BUD_BASE_URL`, `BUD_API_KEY`), which beats the default.
+/// Field order is API: it is the order of designated initializers.
+struct ClientOptions {
+  /// Empty: `$BUD_BASE_URL`, else `https://gateway.bud.studio/v1`.
+  std::string base_url;
+  /// Empty: `$BUD_API_KEY`. Sent as `Authorization: Bearer <key>`.
+  std::string api_key;
+  /// Bounds one attempt of a unary call; for a stream, the wait for headers.
+  std::chrono::milliseconds timeout = std::chrono::seconds(600);
+  std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
+  /// Retries after the first attempt (connection errors, timeouts, 408, 409,
+  /// 429, 5xx; `x-should-retry` overrides).
+  int max_retries = 2;
+  /// Sent with every request, after the SDK's own headers.
+  HeaderList default_headers;
+
+  /// Back-off before retry n (from 0): min(initial * 2^n, max), less up to
+  /// `backoff_jitter` of it at random.
+  std::chrono::milliseconds initial_backoff = std::chrono::milliseconds(500);
+  std::chrono::milliseconds max_backoff = std::chrono::seconds(8);
+  double backoff_jitter = 0.25;
+  /// A server's `retry-after-ms`/`Retry-After` is honoured up to this; a
+  /// longer wait returns the error at once with Error::retry_after() set.
+  std::chrono::milliseconds max_retry_after = std::chrono::seconds(60);
+
+  /// Streams: the longest wait between two events that carry data
+  /// (keep-alive comments do not count).
+  std::chrono::milliseconds idle_timeout = std::chrono::seconds(180);
+  /// Streams: a bound on the whole stream; unset, a long generation is never
+  /// cut.
+  std::optional<std::chrono::milliseconds> stream_deadline;
+  /// Streams: an event larger than this is a Protocol error.
+  std::size_t max_event_bytes = std::size_t{16} << 20;
+  /// Unary calls: a body larger than this is a Protocol error.
+  std::size_t max_response_bytes = std::size_t{256} << 20;
+
+  /// Bounds the connections this Client keeps open, shared by every call.
+  std::size_t max_connections = 256;
+
+  /// `http://host:port`, `socks5://...`; empty: libcurl's environment rules.
+  std::string proxy;
+  /// A PEM bundle to verify servers with; empty: the system's.
+  std::string ca_file;
+
+  /// The header that carries the key, and its scheme ("Bearer"; empty sends
+  /// the bare key).
+  std::string auth_header = "Authorization";
+  std::string auth_scheme = "Bearer";
+  /// Query parameters added to every request's URL.
+  QueryList default_query;
+
+  /// Receives log lines (attempts, retries, failures); empty: silent.
+  Logger logger;
+};
+
+/// Per-call variation; an unset field takes the Client's value.
+struct CallOptions {
+  std::optional<std::chrono::milliseconds> timeout;
+  std::optional<int> max_retries;
+  /// Added after the client's headers; a header named like one of the
+  /// client's replaces it (e.g. your own `x-request-id`).
+  HeaderList extra_headers;
+  /// Cancels the call from another thread.
+  CancellationToken cancellation;
+  /// Query parameters added to this call's URL.
+  QueryList extra_query;
+  std::optional<std::chrono::milliseconds> idle_timeout;
+  std::optional<std::chrono::milliseconds> stream_deadline;
+};
+
+namespace detail {
+class ClientImpl;
+}  // namespace detail
+
+/// A client of an OpenAI-compatible `/v1/completions` endpoint.
+///
+/// Constructing one never fails and sends nothing; invalid options come back
+/// as an ErrorCode::InvalidArgument result of the first call.
+///
+/// @par Thread safety
+/// Cheap to copy; copies share connections. Any number of threads may call
+/// any method of the same Client, or of its copies, at once.
+class BUDGATEWAY_EXPORT Client {
+ public:
+  explicit Client(ClientOptions options = {});
+
+  /// One completion. Retries per the options; never throws.
+  Result<CompletionResponse> complete(const CompletionRequest& request,
+                                      const CallOptions& options = {}) const;
+
+  /// A streamed completion (`"stream": true`), read by iterating the result.
+  /// Nothing is sent until the first element is read.
+  CompletionStream stream(const CompletionRequest& request,
+                          const CallOptions& options = {}) const;
+
+  /// Many completions over one multi handle, results in input order.
+  std::vector<Result<CompletionResponse>> complete_many(
+      const std::vector<CompletionRequest>& requests,
+      const BatchOptions& options = {}) const;
+
+  /// The options in force, with the environment and defaults applied.
+  const ClientOptions& options() const noexcept;
+
+ private:
+  std::shared_ptr<detail::ClientImpl> impl_;
+};
+
+}  // namespace budgateway
+
+#endif  // BUDGATEWAY_CLIENT_HPP_

@@ -1,0 +1,52 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+#ifndef BUDGATEWAY_HEADERS_HPP_
+#define BUDGATEWAY_HEADERS_HPP_
+
+/// @file
+/// HTTP header lists: what a request adds, and what a response carried.
+
+#include <budgateway/export.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace budgateway {
+
+/// Headers a request adds (name, value), sent in this order.
+using HeaderList = std::vector<std::pair<std::string, std::string>>;
+
+/// Query parameters (name, value), URL-encoded by the client.
+using QueryList = std::vector<std::pair<std::string, std::string>>;
+
+/// The headers of a response, in the order received, names lower-cased.
+///
+/// @par Thread safety
+/// As a plain value type: const access from many threads is safe.
+class BUDGATEWAY_EXPORT ResponseHeaders {
+ public:
+  using value_type = std::pair<std::string, std::string>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  /// Appends a header; the name is stored lower-cased.
+  void add(std::string_view name, std::string_view value);
+
+  /// The first value of a header, the name matched without regard to case.
+  std::optional<std::string_view> get(std::string_view name) const noexcept;
+
+  const_iterator begin() const noexcept { return entries_.begin(); }
+  const_iterator end() const noexcept { return entries_.end(); }
+  std::size_t size() const noexcept { return entries_.size(); }
+  bool empty() const noexcept { return entries_.empty(); }
+  void clear() noexcept { entries_.clear(); }
+
+ private:
+  std::vector<value_type> entries_;
+};
+
+}  // namespace budgateway
+
+#endif  // BUDGATEWAY_HEADERS_HPP_

@@ -1,0 +1,99 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+#ifndef BUDGATEWAY_STREAM_HPP_
+#define BUDGATEWAY_STREAM_HPP_
+
+/// @file
+/// CompletionStream: a streamed completion as a single-pass input range.
+
+#include <budgateway/completion.hpp>
+#include <budgateway/export.hpp>
+#include <budgateway/headers.hpp>
+#include <budgateway/result.hpp>
+
+#include <cstddef>
+#include <iterator>
+#include <memory>
+
+namespace budgateway {
+
+namespace detail {
+class StreamState;
+}  // namespace detail
+
+/// The chunks of a streamed completion, read by iterating:
+///
+///     for (auto& chunk : client.stream(request)) {
+///       if (!chunk) { report(chunk.error()); break; }
+///       std::cout << chunk->choices[0].text;
+///     }
+///
+/// Reading pumps the transfer on the calling thread (no background thread).
+/// A failure is always the last element. Destroying the stream, or leaving
+/// the loop early and then destroying it, aborts the transfer at once.
+///
+/// @par Thread safety
+/// Move-only and single-pass: use one stream from one thread at a time. To
+/// stop it from another thread, cancel the CallOptions::cancellation source.
+class BUDGATEWAY_EXPORT CompletionStream {
+ public:
+  class iterator {
+   public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Result<CompletionChunk>;
+    using difference_type = std::ptrdiff_t;
+    using pointer = value_type*;
+    using reference = value_type&;
+
+    iterator() = default;
+    reference operator*() const { return *stream_->current(); }
+    pointer operator->() const { return stream_->current(); }
+    iterator& operator++() {
+      stream_->advance();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.at_end() == b.at_end();
+    }
+    friend bool operator!=(const iterator& a, const iterator& b) noexcept {
+      return !(a == b);
+    }
+
+   private:
+    friend class CompletionStream;
+    explicit iterator(CompletionStream* stream) : stream_(stream) {}
+    bool at_end() const noexcept { return !stream_ || stream_->done(); }
+    CompletionStream* stream_ = nullptr;
+  };
+
+  explicit CompletionStream(std::unique_ptr<detail::StreamState> state);
+  CompletionStream(CompletionStream&&) noexcept;
+  CompletionStream& operator=(CompletionStream&&) noexcept;
+  CompletionStream(const CompletionStream&) = delete;
+  CompletionStream& operator=(const CompletionStream&) = delete;
+  ~CompletionStream();
+
+  /// Reads the first element (sending the request) unless already started.
+  iterator begin();
+  iterator end() noexcept { return iterator(); }
+
+  /// Reads what is left and folds it into one completion: text appended per
+  /// choice index, the last finish_reason and logprobs, usage from the usage
+  /// chunk. Chunks already read through begin() are included.
+  Result<CompletionResponse> collect();
+
+  /// The response headers, names lower-cased; empty before the first element
+  /// was read or when no response arrived.
+  const ResponseHeaders& headers() const noexcept;
+
+ private:
+  Result<CompletionChunk>* current();
+  void advance();
+  bool done() const noexcept;
+
+  std::unique_ptr<detail::StreamState> state_;
+};
+
+}  // namespace budgateway
+
+#endif  // BUDGATEWAY_STREAM_HPP_

@@ -1,0 +1,24 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+#include <budgateway/headers.hpp>
+
+#include "request_util.hpp"
+
+namespace budgateway {
+
+void ResponseHeaders::add(std::string_view name, std::string_view value) {
+  std::string lowered(name);
+  for (char& c : lowered) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  entries_.emplace_back(std::move(lowered), std::string(value));
+}
+
+std::optional<std::string_view> ResponseHeaders::get(
+    std::string_view name) const noexcept {
+  for (const auto& [entry_name, entry_value] : entries_) {
+    if (detail::iequals(entry_name, name)) return entry_value;
+  }
+  return std::nullopt;
+}
+
+}  // namespace budgateway

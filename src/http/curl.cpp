@@ -1,0 +1,336 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// The only file that includes <curl/curl.h>.
+#include "http/transport.hpp"
+
+#include <curl/curl.h>
+
+#include <array>
+#include <cstring>
+#include <utility>
+
+namespace budgateway::detail::http {
+namespace {
+
+/// curl_global_init once per process, thread-safely, before the first handle.
+void ensure_global_init() {
+  static const CURLcode kInit = curl_global_init(CURL_GLOBAL_DEFAULT);
+  (void)kInit;
+}
+
+CURL* easy(void* handle) { return static_cast<CURL*>(handle); }
+CURLM* multi(void* handle) { return static_cast<CURLM*>(handle); }
+
+std::size_t header_trampoline(char* data, std::size_t size, std::size_t count,
+                              void* user) {
+  return static_cast<Transfer*>(user)->on_header(data, size * count);
+}
+
+std::size_t body_trampoline(char* data, std::size_t size, std::size_t count,
+                            void* user) {
+  return static_cast<Transfer*>(user)->on_body(data, size * count);
+}
+
+std::string_view trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(kSpace);
+  return text.substr(first, last - first + 1);
+}
+
+/// Sets one option; the first failure is kept and later ones are skipped,
+/// so a whole configuration reads as a list with one check at its end.
+class OptionSetter {
+ public:
+  explicit OptionSetter(CURL* handle) : handle_(handle) {}
+
+  template <typename T>
+  OptionSetter& set(CURLoption option, T value) {
+    if (result_ == CURLE_OK) result_ = curl_easy_setopt(handle_, option, value);
+    return *this;
+  }
+  CURLcode result() const { return result_; }
+
+ private:
+  CURL* handle_;
+  CURLcode result_ = CURLE_OK;
+};
+
+ErrorCode code_for(CURLcode code) {
+  switch (code) {
+    case CURLE_OPERATION_TIMEDOUT:
+      return ErrorCode::Timeout;
+    case CURLE_URL_MALFORMAT:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_BAD_FUNCTION_ARGUMENT:
+    case CURLE_NOT_BUILT_IN:
+    case CURLE_UNKNOWN_OPTION:
+      return ErrorCode::InvalidArgument;
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return ErrorCode::Protocol;
+    default:
+      return ErrorCode::Connection;
+  }
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- Share ----
+
+struct Share::Locks {
+  std::array<std::mutex, CURL_LOCK_DATA_LAST> mutexes;
+};
+
+namespace {
+void share_lock(CURL*, curl_lock_data data, curl_lock_access, void* user) {
+  static_cast<std::mutex*>(user)[data].lock();
+}
+void share_unlock(CURL*, curl_lock_data data, void* user) {
+  static_cast<std::mutex*>(user)[data].unlock();
+}
+}  // namespace
+
+Share::Share() : locks_(std::make_unique<Locks>()) {
+  ensure_global_init();
+  CURLSH* share = curl_share_init();
+  handle_ = share;
+  if (share == nullptr) return;
+  curl_share_setopt(share, CURLSHOPT_USERDATA, locks_->mutexes.data());
+  curl_share_setopt(share, CURLSHOPT_LOCKFUNC, share_lock);
+  curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+}
+
+Share::~Share() {
+  if (handle_ != nullptr) curl_share_cleanup(static_cast<CURLSH*>(handle_));
+}
+
+// ------------------------------------------------------------- Transfer ----
+
+Transfer::Transfer(const Share& share) : error_buffer_(CURL_ERROR_SIZE, '\0') {
+  ensure_global_init();
+  handle_ = curl_easy_init();
+  if (handle_ == nullptr) return;
+  curl_easy_setopt(easy(handle_), CURLOPT_PRIVATE, static_cast<void*>(this));
+  if (share.native() != nullptr) {
+    curl_easy_setopt(easy(handle_), CURLOPT_SHARE, share.native());
+  }
+}
+
+Transfer::~Transfer() {
+  if (handle_ != nullptr) curl_easy_cleanup(easy(handle_));
+  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
+}
+
+std::optional<Error> Transfer::prepare(const RequestSpec& spec,
+                                       std::string_view body,
+                                       std::size_t max_body_bytes,
+                                       DataSink sink) {
+  if (handle_ == nullptr) {
+    return Error(ErrorCode::Connection, "libcurl could not create a handle");
+  }
+  status_ = 0;
+  headers_done_ = false;
+  body_too_large_ = false;
+  aborted_by_sink_ = false;
+  max_body_bytes_ = max_body_bytes;
+  headers_.clear();
+  body_.clear();
+  sink_ = std::move(sink);
+  error_buffer_.assign(CURL_ERROR_SIZE, '\0');
+
+  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
+  curl_slist* list = nullptr;
+  for (const auto& line : spec.header_lines) {
+    curl_slist* next = curl_slist_append(list, line.c_str());
+    if (next == nullptr) {
+      curl_slist_free_all(list);
+      header_list_ = nullptr;
+      return Error(ErrorCode::Connection, "out of memory building headers");
+    }
+    list = next;
+  }
+  header_list_ = list;
+
+  // Only what differs between requests is set here; the rest of a reused
+  // handle's settings stay as the previous request left them, which is why
+  // every option that any request sets is set by every request.
+  OptionSetter set(easy(handle_));
+  set.set(CURLOPT_URL, spec.url.c_str())
+      .set(CURLOPT_POST, 1L)
+      .set(CURLOPT_POSTFIELDS, body.data())
+      .set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))
+      .set(CURLOPT_HTTPHEADER, list)
+      .set(CURLOPT_HEADERFUNCTION, header_trampoline)
+      .set(CURLOPT_HEADERDATA, this)
+      .set(CURLOPT_WRITEFUNCTION, body_trampoline)
+      .set(CURLOPT_WRITEDATA, this)
+      .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
+      .set(CURLOPT_NOSIGNAL, 1L)
+      .set(CURLOPT_ACCEPT_ENCODING, "")
+      .set(CURLOPT_TCP_KEEPALIVE, 1L)
+      .set(CURLOPT_FOLLOWLOCATION, 0L)
+      .set(CURLOPT_SSL_VERIFYPEER, 1L)
+      .set(CURLOPT_SSL_VERIFYHOST, 2L)
+      .set(CURLOPT_CONNECTTIMEOUT_MS,
+           static_cast<long>(spec.connect_timeout.count()))
+      .set(CURLOPT_TIMEOUT_MS, static_cast<long>(spec.total_timeout.count()))
+      .set(CURLOPT_PROXY, spec.proxy.empty() ? nullptr : spec.proxy.c_str())
+      .set(CURLOPT_CAINFO,
+           spec.ca_file.empty() ? nullptr : spec.ca_file.c_str())
+      .set(CURLOPT_PROTOCOLS_STR, "http,https");
+  if (set.result() != CURLE_OK) {
+    ErrorInfo info;
+    info.code = ErrorCode::InvalidArgument;
+    info.message = "libcurl rejected an option";
+    info.transport_detail = curl_easy_strerror(set.result());
+    return Error(std::move(info));
+  }
+  return std::nullopt;
+}
+
+std::size_t Transfer::on_header(const char* data, std::size_t size) {
+  std::string_view line(data, size);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line: an interim (1xx) or a new response starts over.
+    headers_.clear();
+    headers_done_ = false;
+    const auto space = line.find(' ');
+    status_ = 0;
+    if (space != std::string_view::npos) {
+      for (std::size_t i = space + 1;
+           i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
+        status_ = status_ * 10 + (line[i] - '0');
+      }
+    }
+    return size;
+  }
+  const std::string_view trimmed = trim(line);
+  if (trimmed.empty()) {
+    headers_done_ = status_ >= 200;
+    return size;
+  }
+  const auto colon = trimmed.find(':');
+  if (colon != std::string_view::npos) {
+    headers_.add(trimmed.substr(0, colon), trim(trimmed.substr(colon + 1)));
+  }
+  return size;
+}
+
+std::size_t Transfer::on_body(const char* data, std::size_t size) {
+  const bool success = status_ >= 200 && status_ < 300;
+  if (success && sink_) {
+    if (sink_(std::string_view(data, size))) return size;
+    aborted_by_sink_ = true;
+    return 0;
+  }
+  if (body_.size() + size > max_body_bytes_) {
+    body_too_large_ = true;
+    return 0;
+  }
+  body_.append(data, size);
+  return size;
+}
+
+Error Transfer::transport_error(CurlCode code) const {
+  const auto curl_code = static_cast<CURLcode>(code);
+  ErrorInfo info;
+  info.code = code_for(curl_code);
+  const char* reason = curl_easy_strerror(curl_code);
+  info.transport_detail = error_buffer_.c_str();
+  if (info.transport_detail.empty()) info.transport_detail = reason;
+  info.message = info.code == ErrorCode::Timeout
+                     ? "the request timed out"
+                     : std::string("transport failure: ") + reason;
+  info.http_status = headers_done_ ? status_ : 0;
+  return Error(std::move(info));
+}
+
+// ---------------------------------------------------------------- Multi ----
+
+Multi::Multi() {
+  ensure_global_init();
+  handle_ = curl_multi_init();
+}
+
+Multi::~Multi() {
+  if (handle_ != nullptr) curl_multi_cleanup(multi(handle_));
+}
+
+std::optional<Error> Multi::add(Transfer& transfer) {
+  if (handle_ == nullptr) {
+    return Error(ErrorCode::Connection,
+                 "libcurl could not create a multi handle");
+  }
+  const CURLMcode code =
+      curl_multi_add_handle(multi(handle_), easy(transfer.native()));
+  if (code != CURLM_OK) {
+    ErrorInfo info;
+    info.code = ErrorCode::Connection;
+    info.message = "libcurl could not start the transfer";
+    info.transport_detail = curl_multi_strerror(code);
+    return Error(std::move(info));
+  }
+  return std::nullopt;
+}
+
+void Multi::remove(Transfer& transfer) noexcept {
+  curl_multi_remove_handle(multi(handle_), easy(transfer.native()));
+}
+
+void Multi::set_max_connections(std::size_t count) noexcept {
+  curl_multi_setopt(multi(handle_), CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                    static_cast<long>(count));
+}
+
+int Multi::perform() noexcept {
+  int running = 0;
+  curl_multi_perform(multi(handle_), &running);
+  return running;
+}
+
+void Multi::poll(Millis timeout) noexcept {
+  curl_multi_poll(multi(handle_), nullptr, 0, static_cast<int>(timeout.count()),
+                  nullptr);
+}
+
+void Multi::wakeup() noexcept { curl_multi_wakeup(multi(handle_)); }
+
+bool Multi::next_done(Transfer*& transfer, CurlCode& code) noexcept {
+  int queued = 0;
+  while (CURLMsg* message = curl_multi_info_read(multi(handle_), &queued)) {
+    if (message->msg != CURLMSG_DONE) continue;
+    char* owner = nullptr;
+    curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &owner);
+    transfer = static_cast<Transfer*>(static_cast<void*>(owner));
+    code = message->data.result;
+    return true;
+  }
+  return false;
+}
+
+// ----------------------------------------------------------- ChannelPool ----
+
+ChannelPool::Lease ChannelPool::take() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!idle_.empty()) {
+      auto channel = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(channel));
+    }
+  }
+  return Lease(this, std::make_unique<Channel>(share_));
+}
+
+void ChannelPool::give_back(std::unique_ptr<Channel> channel) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (idle_.size() < kMaxIdleChannels) idle_.push_back(std::move(channel));
+}
+
+}  // namespace budgateway::detail::http

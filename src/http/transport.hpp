@@ -1,0 +1,185 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// The HTTP transport: RAII over libcurl easy, multi and share handles. This
+// header is curl-free; src/http/curl.cpp is the only file that includes
+// <curl/curl.h>. Knows nothing about completions.
+#ifndef BUDGATEWAY_SRC_HTTP_TRANSPORT_HPP_
+#define BUDGATEWAY_SRC_HTTP_TRANSPORT_HPP_
+
+#include <budgateway/error.hpp>
+#include <budgateway/headers.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace budgateway::detail::http {
+
+using Millis = std::chrono::milliseconds;
+
+/// libcurl's result of a finished transfer; 0 is success.
+using CurlCode = int;
+inline constexpr CurlCode kCurlOk = 0;
+
+/// One POST, as the transport needs it.
+struct RequestSpec {
+  std::string url;
+  /// Complete header lines, "Name: value".
+  std::vector<std::string> header_lines;
+  Millis connect_timeout{10000};
+  /// Bounds the whole transfer; zero: unbounded.
+  Millis total_timeout{0};
+  std::string proxy;
+  std::string ca_file;
+};
+
+/// Connections, DNS and TLS sessions shared by every transfer of a Client.
+class Share {
+ public:
+  Share();
+  ~Share();
+  Share(const Share&) = delete;
+  Share& operator=(const Share&) = delete;
+
+  void* native() const noexcept { return handle_; }
+
+ private:
+  struct Locks;
+  std::unique_ptr<Locks> locks_;
+  void* handle_ = nullptr;
+};
+
+/// One easy handle with its response state; reused across requests so the
+/// handle's buffers and settings are not rebuilt each time.
+class Transfer {
+ public:
+  /// Receives body bytes of a 2xx response as they arrive when set; returns
+  /// false to abort the transfer.
+  using DataSink = std::function<bool(std::string_view bytes)>;
+
+  explicit Transfer(const Share& share);
+  ~Transfer();
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+
+  /// Resets the response state and sets every option for `spec`. Bodies of
+  /// non-2xx answers and, without a sink, of 2xx answers are kept up to
+  /// `max_body_bytes`; past that the transfer aborts (body_too_large()).
+  /// `body` must outlive the transfer.
+  std::optional<Error> prepare(const RequestSpec& spec, std::string_view body,
+                               std::size_t max_body_bytes, DataSink sink = {});
+
+  /// The final status, 0 before the headers of the final response arrived.
+  int status() const noexcept { return status_; }
+  bool headers_done() const noexcept { return headers_done_; }
+  const ResponseHeaders& headers() const noexcept { return headers_; }
+  ResponseHeaders& headers() noexcept { return headers_; }
+  std::string& body() noexcept { return body_; }
+  const std::string& body() const noexcept { return body_; }
+  bool body_too_large() const noexcept { return body_too_large_; }
+  bool aborted_by_sink() const noexcept { return aborted_by_sink_; }
+
+  /// The Error for a transfer that ended with `code` (not kCurlOk): Timeout,
+  /// Connection, InvalidArgument or Protocol, with libcurl's reason.
+  Error transport_error(CurlCode code) const;
+
+  void* native() const noexcept { return handle_; }
+
+  /// A number the owner uses to find what this transfer is for.
+  std::size_t tag() const noexcept { return tag_; }
+  void set_tag(std::size_t tag) noexcept { tag_ = tag; }
+
+  // libcurl callbacks; public only so curl.cpp's C trampolines reach them.
+  std::size_t on_header(const char* data, std::size_t size);
+  std::size_t on_body(const char* data, std::size_t size);
+
+ private:
+  void* handle_ = nullptr;
+  void* header_list_ = nullptr;
+  std::string error_buffer_;
+  int status_ = 0;
+  bool headers_done_ = false;
+  bool body_too_large_ = false;
+  bool aborted_by_sink_ = false;
+  std::size_t max_body_bytes_ = 0;
+  std::size_t tag_ = 0;
+  ResponseHeaders headers_;
+  std::string body_;
+  DataSink sink_;
+};
+
+/// A multi handle: drives any number of transfers on the calling thread.
+class Multi {
+ public:
+  Multi();
+  ~Multi();
+  Multi(const Multi&) = delete;
+  Multi& operator=(const Multi&) = delete;
+
+  std::optional<Error> add(Transfer& transfer);
+  void remove(Transfer& transfer) noexcept;
+  /// Bounds the connections this multi opens at once.
+  void set_max_connections(std::size_t count) noexcept;
+
+  /// Moves transfers along without blocking; returns how many still run.
+  int perform() noexcept;
+  /// Waits for activity, at most `timeout`; wakeup() ends the wait early.
+  void poll(Millis timeout) noexcept;
+  /// Ends a poll() in progress; safe from any thread.
+  void wakeup() noexcept;
+  /// Hands out finished transfers one by one.
+  bool next_done(Transfer*& transfer, CurlCode& code) noexcept;
+
+ private:
+  void* handle_ = nullptr;
+};
+
+/// The easy handle + multi pair a single call drives, pooled per Client.
+struct Channel {
+  explicit Channel(const Share& share) : transfer(share) {}
+  Transfer transfer;
+  Multi multi;
+};
+
+/// A free list of Channels: calls take one and give it back, so keep-alive
+/// handles and their buffers are reused.
+class ChannelPool {
+ public:
+  explicit ChannelPool(const Share& share) : share_(share) {}
+
+  class Lease {
+   public:
+    Lease(ChannelPool* pool, std::unique_ptr<Channel> channel)
+        : pool_(pool), channel_(std::move(channel)) {}
+    Lease(Lease&&) noexcept = default;
+    Lease& operator=(Lease&&) noexcept = default;
+    ~Lease() {
+      if (pool_ && channel_) pool_->give_back(std::move(channel_));
+    }
+    Channel* operator->() const noexcept { return channel_.get(); }
+    Channel& operator*() const noexcept { return *channel_; }
+
+   private:
+    ChannelPool* pool_;
+    std::unique_ptr<Channel> channel_;
+  };
+
+  Lease take();
+
+ private:
+  void give_back(std::unique_ptr<Channel> channel);
+
+  static constexpr std::size_t kMaxIdleChannels = 64;
+  const Share& share_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<Channel>> idle_;
+};
+
+}  // namespace budgateway::detail::http
+
+#endif  // BUDGATEWAY_SRC_HTTP_TRANSPORT_HPP_

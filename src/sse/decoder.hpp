@@ -1,0 +1,82 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// An incremental server-sent-events decoder: bytes in, events out, no I/O.
+// Follows the WHATWG event-stream parsing rules.
+#ifndef BUDGATEWAY_SRC_SSE_DECODER_HPP_
+#define BUDGATEWAY_SRC_SSE_DECODER_HPP_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace budgateway::detail {
+
+struct SseEvent {
+  std::string type;  ///< The `event` field; empty means "message".
+  std::string data;  ///< `data` lines joined with '\n'.
+  std::string id;    ///< The last event id seen so far in the stream.
+  std::optional<std::int64_t> retry;  ///< A `retry` field in this event.
+  /// The non-standard `error:` field some OpenAI-compatible servers
+  /// (llama.cpp) send; an event with only this field is still dispatched.
+  std::string error;
+};
+
+class SseDecoder {
+ public:
+  static constexpr std::size_t kDefaultMaxEventBytes = std::size_t{16} << 20;
+
+  explicit SseDecoder(std::size_t max_event_bytes = kDefaultMaxEventBytes);
+
+  /// Decodes `bytes`, queueing each event a blank line dispatches. Returns
+  /// false once an event (or line) grew past max_event_bytes; the decoder
+  /// then stays failed and ignores further input. An event's size is the
+  /// bytes of its field lines plus the line being read, line ends excluded;
+  /// comment lines count only while being read.
+  bool feed(std::string_view bytes);
+
+  bool has_event() const noexcept { return !events_.empty(); }
+  /// The oldest queued event; precondition: has_event().
+  SseEvent pop_event();
+
+  bool failed() const noexcept { return failed_; }
+  /// Bytes of an event (or a line) arrived but no blank line dispatched it:
+  /// at end of body this event is dropped, and the body ended mid-event.
+  /// Exactly: an unfinished line is non-empty, or a field line (anything
+  /// but a comment or a blank line) arrived since the last blank line, or
+  /// the decoder failed. Complete comment lines alone are not partial.
+  bool has_partial_event() const noexcept;
+
+ private:
+  std::string_view skip_bom(std::string_view bytes);
+  bool fits(std::size_t line_bytes) const noexcept;
+  bool fail();
+  void process_line(std::string_view line);
+  void process_field(std::string_view name, std::string_view value);
+  void dispatch();
+
+  std::size_t max_event_bytes_;
+  std::deque<SseEvent> events_;
+  /// The start of a line whose end has not arrived yet.
+  std::string line_;
+  /// The event being assembled; `data` and `error` keep one '\n' per line
+  /// until dispatch, so "no data line seen" is simply `data.empty()`.
+  SseEvent pending_;
+  std::string last_id_;
+  /// Bytes of the field lines of the pending event, counted against
+  /// max_event_bytes_ together with the current line.
+  std::size_t pending_bytes_ = 0;
+  /// Bytes of a leading BOM matched so far; the BOM's length once the
+  /// start of the stream is settled (BOM skipped, or none there). Held-back
+  /// bytes join the first line, and the size limit, only if no BOM follows.
+  std::size_t bom_matched_ = 0;
+  bool pending_has_fields_ = false;
+  /// The last line ended in CR, so an LF opening the next feed ends nothing.
+  bool last_was_cr_ = false;
+  bool failed_ = false;
+};
+
+}  // namespace budgateway::detail
+
+#endif  // BUDGATEWAY_SRC_SSE_DECODER_HPP_

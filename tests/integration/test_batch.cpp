@@ -1,0 +1,151 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// Client::complete_many() against the fake gateway on 127.0.0.1.
+#include <budgateway/budgateway.hpp>
+
+#include <chrono>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "fake_gateway_process.hpp"
+#include "test_http.hpp"
+
+namespace bg = budgateway;
+using budgateway::testing::FakeGatewayProcess;
+using budgateway::testing::Json;
+using namespace std::chrono_literals;
+
+namespace {
+
+bg::Client client_for(const FakeGatewayProcess& gateway,
+                      bg::HeaderList headers = {}) {
+  bg::ClientOptions options;
+  options.base_url = gateway.base_url();
+  options.api_key = "sk-batch-test";
+  options.initial_backoff = 1ms;
+  options.max_backoff = 5ms;
+  options.default_headers = std::move(headers);
+  return bg::Client(options);
+}
+
+std::vector<bg::CompletionRequest> numbered_requests(std::size_t count) {
+  std::vector<bg::CompletionRequest> requests(count);
+  for (std::size_t i = 0; i < count; ++i) {
+    requests[i].model = "gpt-3.5-turbo-instruct";
+    requests[i].prompt = "request number " + std::to_string(i);
+    requests[i].max_tokens = 3;
+  }
+  return requests;
+}
+
+std::int64_t stat(const FakeGatewayProcess& gateway, const char* name) {
+  Json stats(budgateway::testing::http_get(gateway.origin() + "/_stats"));
+  return std::int64_t(stats.root()[name]);
+}
+
+}  // namespace
+
+TEST_CASE("a batch answers every request in input order") {
+  auto echo =
+      client_for(FakeGatewayProcess::shared(), {{"x-fake-scenario", "echo"}});
+  const auto requests = numbered_requests(300);
+  const auto results = echo.complete_many(requests, {.max_concurrency = 16});
+  REQUIRE(results.size() == requests.size());
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    REQUIRE(results[i]);
+    Json echoed(results[i]->raw_json());
+    Json body(std::string_view(echoed.root()["echo"]["body"]));
+    CHECK(std::string_view(body.root()["prompt"]) ==
+          "request number " + std::to_string(i));
+  }
+}
+
+TEST_CASE("a bad request fails alone and on_result sees every index once") {
+  auto requests = numbered_requests(50);
+  requests[7].model.clear();
+  requests[31].prompt = std::string("\xFF not UTF-8");
+  std::multiset<std::size_t> seen;
+  const auto results =
+      client_for(FakeGatewayProcess::shared())
+          .complete_many(requests,
+                         {.max_concurrency = 8,
+                          .on_result = [&](std::size_t index, const auto&) {
+                            seen.insert(index);
+                          }});
+  REQUIRE(seen.size() == 50);
+  for (std::size_t i = 0; i < 50; ++i) CHECK(seen.count(i) == 1);
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    CAPTURE(i);
+    if (i == 7 || i == 31) {
+      REQUIRE_FALSE(results[i]);
+      CHECK(results[i].error().code() == bg::ErrorCode::InvalidArgument);
+    } else {
+      CHECK(results[i]);
+    }
+  }
+}
+
+TEST_CASE(
+    "items are retried inside the batch and errors say how many attempts") {
+  FakeGatewayProcess gateway;
+  auto flaky = client_for(gateway, {{"x-fake-scenario", "fail_then_ok"},
+                                    {"x-fake-fail-count", "1"},
+                                    {"x-fake-status", "503"}});
+  const auto results =
+      flaky.complete_many(numbered_requests(40), {.max_concurrency = 8});
+  for (const auto& result : results) CHECK(result);
+  CHECK(stat(gateway, "requests") == 80);
+
+  auto failing = client_for(
+      gateway, {{"x-fake-scenario", "error"}, {"x-fake-status", "500"}});
+  const auto failed = failing.complete_many(numbered_requests(5));
+  for (const auto& result : failed) {
+    REQUIRE_FALSE(result);
+    CHECK(result.error().attempts() == 3);
+    CHECK(result.error().code() == bg::ErrorCode::Server);
+  }
+}
+
+TEST_CASE("an empty batch returns at once") {
+  CHECK(client_for(FakeGatewayProcess::shared()).complete_many({}).empty());
+}
+
+TEST_CASE(
+    "a rate-limited batch slows down as a whole and every item is answered") {
+  constexpr std::size_t kItems = 3000;
+  const std::vector<std::string> limits = {"--limit-rps", "1500",
+                                           "--limit-burst", "50"};
+  const auto requests = numbered_requests(kItems);
+
+  FakeGatewayProcess fixed_gateway(limits);
+  bg::BatchOptions fixed;
+  fixed.max_concurrency = 64;
+  fixed.adapt_to_rate_limits = false;
+  (void)client_for(fixed_gateway, {{"x-fake-scenario", "limited"}})
+      .complete_many(requests, fixed);
+  const auto fixed_429s = stat(fixed_gateway, "rate_limited");
+
+  FakeGatewayProcess adaptive_gateway(limits);
+  const auto results =
+      client_for(adaptive_gateway, {{"x-fake-scenario", "limited"}})
+          .complete_many(requests, {.max_concurrency = 64});
+  const auto adaptive_429s = stat(adaptive_gateway, "rate_limited");
+  std::size_t ok = 0;
+  for (const auto& result : results) ok += result ? 1U : 0U;
+  INFO("429s with fixed concurrency: " << fixed_429s
+                                       << ", adaptive: " << adaptive_429s);
+  CHECK(ok == kItems);
+  CHECK(adaptive_429s * 5 < fixed_429s);
+}
+
+TEST_CASE("a requests-per-minute budget paces the batch") {
+  const auto start = std::chrono::steady_clock::now();
+  const auto results = client_for(FakeGatewayProcess::shared())
+                           .complete_many(numbered_requests(11),
+                                          {.max_concurrency = 4,
+                                           .max_requests_per_minute = 1200});
+  // 11 starts at one per 50 ms take at least 500 ms.
+  CHECK(std::chrono::steady_clock::now() - start >= 490ms);
+  for (const auto& result : results) CHECK(result);
+}

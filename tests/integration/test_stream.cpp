@@ -1,0 +1,349 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// Client::stream() against the fake gateway on 127.0.0.1.
+#include <budgateway/budgateway.hpp>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "catch.hpp"
+#include "fake_gateway_process.hpp"
+#include "test_http.hpp"
+
+namespace bg = budgateway;
+using budgateway::testing::FakeGatewayProcess;
+using budgateway::testing::Json;
+using namespace std::chrono_literals;
+
+namespace {
+
+bg::Client client() {
+  bg::ClientOptions options;
+  options.base_url = FakeGatewayProcess::shared().base_url();
+  options.api_key = "sk-stream-test";
+  options.initial_backoff = 1ms;
+  options.max_backoff = 5ms;
+  return bg::Client(options);
+}
+
+bg::CompletionRequest request(int max_tokens = 12, int n = 1) {
+  bg::CompletionRequest r;
+  r.model = "gpt-3.5-turbo-instruct";
+  r.prompt = "Once upon a time";
+  r.max_tokens = max_tokens;
+  if (n != 1) r.n = n;
+  return r;
+}
+
+bg::CallOptions scenario(std::string name, bg::HeaderList more = {}) {
+  bg::CallOptions call;
+  call.extra_headers.emplace_back("x-fake-scenario", std::move(name));
+  for (auto& header : more) call.extra_headers.push_back(std::move(header));
+  return call;
+}
+
+/// Everything a stream yielded: the chunks, and the error that ended it.
+struct Drained {
+  std::vector<bg::CompletionChunk> chunks;
+  std::optional<bg::Error> error;
+  std::string text(std::int64_t index = 0) const {
+    std::string all;
+    for (const auto& chunk : chunks) {
+      for (const auto& choice : chunk.choices) {
+        if (choice.index == index) all += choice.text;
+      }
+    }
+    return all;
+  }
+};
+
+Drained drain(bg::CompletionStream stream) {
+  Drained out;
+  for (auto& element : stream) {
+    if (!element) {
+      out.error = element.error();
+      break;
+    }
+    out.chunks.push_back(std::move(*element));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a stream's chunks add up to the unary completion") {
+  const auto unary = client().complete(request());
+  REQUIRE(unary);
+  const Drained streamed = drain(client().stream(request()));
+  REQUIRE_FALSE(streamed.error);
+  REQUIRE(streamed.chunks.size() > 2);
+  CHECK(streamed.text() == unary->choices.at(0).text);
+  // The real gateway always ends with a usage chunk whose choices are empty.
+  const auto& last = streamed.chunks.back();
+  CHECK(last.choices.empty());
+  REQUIRE(last.usage);
+  CHECK(last.usage->completion_tokens == unary->usage->completion_tokens);
+}
+
+TEST_CASE("collect() folds a stream into what the unary call returns") {
+  for (int n : {1, 3}) {
+    CAPTURE(n);
+    const auto unary = client().complete(request(9, n));
+    REQUIRE(unary);
+    auto collected = client().stream(request(9, n)).collect();
+    REQUIRE(collected);
+    REQUIRE(collected->choices.size() == unary->choices.size());
+    for (std::size_t i = 0; i < unary->choices.size(); ++i) {
+      CHECK(collected->choices[i].index == unary->choices[i].index);
+      CHECK(collected->choices[i].text == unary->choices[i].text);
+      REQUIRE(collected->choices[i].finish_reason);
+      CHECK(collected->choices[i].finish_reason->str() ==
+            unary->choices[i].finish_reason->str());
+    }
+    REQUIRE(collected->usage);
+    CHECK(collected->usage->total_tokens == unary->usage->total_tokens);
+    CHECK(collected->object == "text_completion");
+    CHECK(collected->headers().get("content-type"));
+  }
+}
+
+TEST_CASE("collect() includes the chunks already read") {
+  auto stream = client().stream(request());
+  auto it = stream.begin();
+  REQUIRE(it != stream.end());
+  REQUIRE(*it);
+  const std::string first = (*it)->choices.at(0).text;
+  ++it;
+  auto collected = stream.collect();
+  REQUIRE(collected);
+  CHECK(collected->choices.at(0).text.rfind(first, 0) == 0);
+  CHECK(collected->choices.at(0).text ==
+        client().complete(request())->choices.at(0).text);
+}
+
+TEST_CASE("a stream written a few bytes at a time decodes the same") {
+  const Drained whole = drain(client().stream(request()));
+  for (const char* size : {"1", "3", "7"}) {
+    CAPTURE(size);
+    const Drained bytes = drain(client().stream(
+        request(), scenario("ok", {{"x-fake-write-bytes", size}})));
+    REQUIRE_FALSE(bytes.error);
+    CHECK(bytes.text() == whole.text());
+    CHECK(bytes.chunks.size() == whole.chunks.size());
+  }
+}
+
+TEST_CASE("legal but odd SSE framing is read exactly") {
+  const Drained odd = drain(client().stream(request(), scenario("stream_odd")));
+  REQUIRE_FALSE(odd.error);
+  CHECK_FALSE(odd.chunks.empty());
+  CHECK_FALSE(odd.text().empty());
+}
+
+TEST_CASE("headers are readable once the first element was read") {
+  auto stream = client().stream(
+      request(), scenario("ok", {{"x-request-id", "stream-id-1"}}));
+  CHECK(stream.headers().empty());
+  auto it = stream.begin();
+  REQUIRE(*it);
+  CHECK(stream.headers().get("content-type")->find("text/event-stream") !=
+        std::string::npos);
+  CHECK(stream.headers().get("x-request-id") ==
+        std::optional<std::string_view>("stream-id-1"));
+}
+
+TEST_CASE("[DONE] with no completion chunk is an error, not an empty success") {
+  const Drained drained =
+      drain(client().stream(request(), scenario("stream_done_only")));
+  CHECK(drained.chunks.empty());
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Server);
+  CHECK(drained.error->message().find("[DONE]") != std::string::npos);
+  CHECK(drained.error->http_status() == 200);
+  auto collected =
+      client().stream(request(), scenario("stream_done_only")).collect();
+  CHECK_FALSE(collected);
+}
+
+TEST_CASE(
+    "a body that ends without [DONE] yields its chunks, then a Protocol "
+    "error") {
+  const Drained drained =
+      drain(client().stream(request(), scenario("stream_no_done")));
+  CHECK_FALSE(drained.chunks.empty());
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Protocol);
+  CHECK(drained.error->message().find("[DONE]") != std::string::npos);
+}
+
+TEST_CASE(
+    "a cut connection yields the chunks received, then a Connection error") {
+  const Drained drained =
+      drain(client().stream(request(), scenario("stream_cut")));
+  CHECK_FALSE(drained.chunks.empty());
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Connection);
+  CHECK(drained.error->attempts() == 1);
+}
+
+TEST_CASE("errors inside a 200 stream are typed with the server's words") {
+  struct Case {
+    const char* scenario;
+    const char* form;
+    bg::ErrorCode code;
+    const char* type;
+  };
+  for (const Case& c : {Case{"stream_error_event", "flat",
+                             bg::ErrorCode::Server, "server_error"},
+                        Case{"stream_error_event", "nested",
+                             bg::ErrorCode::Server, "server_error"},
+                        Case{"stream_error_data", "",
+                             bg::ErrorCode::RateLimited, "rate_limit_error"},
+                        Case{"stream_error_field", "", bg::ErrorCode::Server,
+                             "server_error"}}) {
+    CAPTURE(c.scenario, c.form);
+    const Drained drained = drain(client().stream(
+        request(),
+        scenario(c.scenario, {{"x-fake-error-form", c.form},
+                              {"x-request-id", "in-stream-error-id"}})));
+    CHECK_FALSE(drained.chunks.empty());
+    REQUIRE(drained.error);
+    CHECK(drained.error->code() == c.code);
+    CHECK(drained.error->type() == c.type);
+    CHECK_FALSE(drained.error->message().empty());
+    CHECK(drained.error->request_id() == "in-stream-error-id");
+    CHECK(drained.error->attempts() == 1);
+  }
+}
+
+TEST_CASE("[DONE] followed by other text is a Protocol error") {
+  const Drained drained =
+      drain(client().stream(request(), scenario("stream_done_prefix")));
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Protocol);
+}
+
+TEST_CASE("keep-alive comments do not reset the idle timeout") {
+  bg::CallOptions call = scenario("stream_idle", {{"x-fake-keepalive-ms", "50"},
+                                                  {"x-fake-idle-ms", "5000"}});
+  call.idle_timeout = 400ms;
+  const auto start = std::chrono::steady_clock::now();
+  const Drained drained = drain(client().stream(request(), call));
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Timeout);
+  CHECK(drained.chunks.size() == 1);
+  CHECK(std::chrono::steady_clock::now() - start < 3s);
+}
+
+TEST_CASE("a pause shorter than the idle timeout is waited out") {
+  bg::CallOptions call = scenario("stream_idle", {{"x-fake-keepalive-ms", "50"},
+                                                  {"x-fake-idle-ms", "300"}});
+  call.idle_timeout = 5s;
+  const Drained drained = drain(client().stream(request(), call));
+  CHECK_FALSE(drained.error);
+}
+
+TEST_CASE(
+    "the attempt timeout bounds the wait for headers; stream_deadline the "
+    "whole") {
+  SECTION("no headers in time") {
+    bg::CallOptions call = scenario("slow", {{"x-fake-delay-ms", "3000"}});
+    call.timeout = 200ms;
+    call.max_retries = 0;
+    const Drained drained = drain(client().stream(request(), call));
+    REQUIRE(drained.error);
+    CHECK(drained.error->code() == bg::ErrorCode::Timeout);
+  }
+  SECTION("a slow stream past its deadline") {
+    bg::CallOptions call = scenario("ok", {{"x-fake-chunk-delay-ms", "100"}});
+    call.stream_deadline = 350ms;
+    call.max_retries = 0;
+    const Drained drained = drain(client().stream(request(40), call));
+    REQUIRE(drained.error);
+    CHECK(drained.error->code() == bg::ErrorCode::Timeout);
+    CHECK_FALSE(drained.chunks.empty());
+  }
+  SECTION("by default a slow stream is never cut") {
+    bg::CallOptions call = scenario("ok", {{"x-fake-chunk-delay-ms", "30"}});
+    call.timeout = 200ms;
+    const Drained drained = drain(client().stream(request(15), call));
+    CHECK_FALSE(drained.error);
+  }
+}
+
+TEST_CASE("an event larger than max_event_bytes is a Protocol error") {
+  bg::ClientOptions options;
+  options.base_url = FakeGatewayProcess::shared().base_url();
+  options.api_key = "sk-stream-test";
+  options.max_event_bytes = 64 * 1024;
+  const Drained drained = drain(bg::Client(options).stream(
+      request(),
+      scenario("stream_big_event", {{"x-fake-event-bytes", "200000"}})));
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Protocol);
+}
+
+TEST_CASE(
+    "a 401 or 429 before the first event is a typed error, and 429 is "
+    "retried") {
+  bg::ClientOptions options;
+  options.base_url = FakeGatewayProcess::shared().base_url();
+  const Drained unauthorized = drain(bg::Client(options).stream(request()));
+  REQUIRE(unauthorized.error);
+  CHECK(unauthorized.error->code() == bg::ErrorCode::Authentication);
+  CHECK(unauthorized.error->http_status() == 401);
+  CHECK(unauthorized.error->attempts() == 1);
+
+  const Drained limited = drain(client().stream(
+      request(),
+      scenario("fail_then_ok", {{"x-fake-status", "429"},
+                                {"x-fake-error-shape", "rate_limit"},
+                                {"x-fake-retry-after", "0"},
+                                {"x-request-id", "stream-retry-1"}})));
+  CHECK_FALSE(limited.error);
+  CHECK_FALSE(limited.chunks.empty());
+  Json stats(budgateway::testing::http_get(
+      FakeGatewayProcess::shared().origin() + "/_stats?id=stream-retry-1"));
+  CHECK(int64_t(stats.root()["attempts"]) == 2);
+}
+
+TEST_CASE(
+    "leaving a slow stream early returns at once and the client keeps "
+    "working") {
+  const auto start = std::chrono::steady_clock::now();
+  {
+    auto stream = client().stream(
+        request(50), scenario("ok", {{"x-fake-chunk-delay-ms", "200"}}));
+    for (auto& chunk : stream) {
+      REQUIRE(chunk);
+      break;
+    }
+  }
+  CHECK(std::chrono::steady_clock::now() - start < 2s);
+  CHECK(client().complete(request()));
+}
+
+TEST_CASE("cancelling from another thread ends a blocked iteration promptly") {
+  bg::CancellationSource source;
+  bg::CallOptions call = scenario("stream_idle", {{"x-fake-idle-ms", "10000"}});
+  call.cancellation = source.token();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(200ms);
+    source.cancel();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const Drained drained = drain(client().stream(request(), call));
+  canceller.join();
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Cancelled);
+  CHECK(std::chrono::steady_clock::now() - start < 2s);
+}
+
+TEST_CASE("a moved-from stream is empty and the moved-to one works") {
+  auto stream = client().stream(request());
+  bg::CompletionStream moved = std::move(stream);
+  const Drained drained = drain(std::move(moved));
+  CHECK_FALSE(drained.error);
+  CHECK_FALSE(drained.chunks.empty());
+}
