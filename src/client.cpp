@@ -28,9 +28,9 @@ constexpr std::string_view kRedacted = "[REDACTED]";
 /// cancellation wakes it at once, so this only bounds a missed wake-up.
 constexpr Millis kPollInterval{1000};
 
-std::string env_or(std::string value, const char* variable) {
-  if (!value.empty()) return value;
-  const char* from_env = std::getenv(variable);
+std::string env_or(std::string value, const std::string& variable) {
+  if (!value.empty() || variable.empty()) return value;
+  const char* from_env = std::getenv(variable.c_str());
   return from_env != nullptr ? std::string(from_env) : std::string();
 }
 
@@ -112,10 +112,11 @@ TransferEnd run_transfer(http::Channel& channel, CancelState* cancel) {
 }
 
 ClientImpl::ClientImpl(ClientOptions options) : options_(std::move(options)) {
-  options_.base_url = env_or(std::move(options_.base_url), "BUD_BASE_URL");
+  options_.base_url =
+      env_or(std::move(options_.base_url), options_.base_url_env);
   if (options_.base_url.empty())
     options_.base_url = std::string(kDefaultBaseUrl);
-  options_.api_key = env_or(std::move(options_.api_key), "BUD_API_KEY");
+  options_.api_key = env_or(std::move(options_.api_key), options_.api_key_env);
 
   if (!is_http_url(options_.base_url)) {
     invalid_options_ =
@@ -248,12 +249,12 @@ Error ClientImpl::finish_error(Error error, int attempts,
   return Error(std::move(info));
 }
 
-bool ClientImpl::wait_before_retry(const PreparedCall& call, int attempts,
-                                   const Error& error,
-                                   const ResponseHeaders& headers) const {
+std::optional<Millis> ClientImpl::retry_delay(
+    const PreparedCall& call, int attempts, const Error& error,
+    const ResponseHeaders& headers) const {
   const RetryDecision decision =
       decide_retry(call.retry, attempts, error, headers, random_unit());
-  if (!decision.retry) return false;
+  if (!decision.retry) return std::nullopt;
   if (logging()) {
     log(LogLevel::Info,
         fmt::format("POST {} attempt {} failed ({}{}): retrying in {} ms "
@@ -265,8 +266,16 @@ bool ClientImpl::wait_before_retry(const PreparedCall& call, int attempts,
                         : std::string(),
                     decision.delay.count(), call.request_id));
   }
-  if (call.cancel) return call.cancel->sleep_for(decision.delay);
-  std::this_thread::sleep_for(decision.delay);
+  return decision.delay;
+}
+
+bool ClientImpl::wait_before_retry(const PreparedCall& call, int attempts,
+                                   const Error& error,
+                                   const ResponseHeaders& headers) const {
+  const auto delay = retry_delay(call, attempts, error, headers);
+  if (!delay) return false;
+  if (call.cancel) return call.cancel->sleep_for(*delay);
+  std::this_thread::sleep_for(*delay);
   return true;
 }
 

@@ -72,8 +72,14 @@ class ClientImpl {
   Error finish_error(Error error, int attempts,
                      std::string_view request_id) const;
 
+  /// The back-off before the next attempt, or nullopt when `error` after
+  /// `attempts` attempts is final. Logs the decision.
+  std::optional<Millis> retry_delay(const PreparedCall& call, int attempts,
+                                    const Error& error,
+                                    const ResponseHeaders& headers) const;
+
   /// Whether to retry after `attempts` attempts ended in `error`; sleeps the
-  /// back-off (cancellably) when so. Logs the decision.
+  /// back-off (cancellably) when so.
   bool wait_before_retry(const PreparedCall& call, int attempts,
                          const Error& error,
                          const ResponseHeaders& headers) const;

@@ -85,6 +85,12 @@ struct ClientOptions {
 
   /// Receives log lines (attempts, retries, failures); empty: silent.
   Logger logger;
+
+  /// The environment variables an empty base_url / api_key is read from;
+  /// an empty name reads none. Provider presets point these at their own
+  /// variables, so a Bud key is never sent to another provider.
+  std::string base_url_env = "BUD_BASE_URL";
+  std::string api_key_env = "BUD_API_KEY";
 };
 
 /// Per-call variation; an unset field takes the Client's value.
