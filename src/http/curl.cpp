@@ -103,7 +103,10 @@ Share::Share() : locks_(std::make_unique<Locks>()) {
   curl_share_setopt(share, CURLSHOPT_UNLOCKFUNC, share_unlock);
   curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
   curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  curl_share_setopt(share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT);
+  // Not CURL_LOCK_DATA_CONNECT: libcurl's shared connection cache is not
+  // thread-safe (its known bug 11.11), and a multi handle's connection limit
+  // counts the other handles' connections in it, so pending transfers can
+  // wait forever. Connections live in each pooled multi handle instead.
 }
 
 Share::~Share() {

@@ -38,7 +38,8 @@ struct RequestSpec {
   std::string ca_file;
 };
 
-/// Connections, DNS and TLS sessions shared by every transfer of a Client.
+/// DNS and TLS sessions shared by every transfer of a Client. Connections
+/// are kept by each multi handle (see Channel), which the pool reuses.
 class Share {
  public:
   Share();
@@ -139,7 +140,8 @@ class Multi {
   void* handle_ = nullptr;
 };
 
-/// The easy handle + multi pair a single call drives, pooled per Client.
+/// The easy handle + multi pair a single call drives, pooled per Client;
+/// the multi handle keeps the connections alive between calls.
 struct Channel {
   explicit Channel(const Share& share) : transfer(share) {}
   Transfer transfer;
