@@ -54,7 +54,9 @@ class BatchRun {
                                              client.options().max_connections)),
               options.max_requests_per_minute),
         items_(requests.size()),
-        results_(requests.size()) {
+        results_(requests.size()),
+        channel_(client.pool().take()),
+        multi_(channel_->multi) {
     multi_.set_max_connections(rate_.limit());
   }
 
@@ -242,7 +244,9 @@ class BatchRun {
   std::vector<std::unique_ptr<http::Transfer>> in_flight_;
   std::vector<std::unique_ptr<http::Transfer>> idle_;
   ResponseParser parser_;
-  http::Multi multi_;
+  // A pooled channel's multi handle, whose connections outlive the batch.
+  http::ChannelPool::Lease channel_;
+  http::Multi& multi_;
   std::size_t next_new_ = 0;
   std::size_t finished_ = 0;
 };

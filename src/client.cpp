@@ -11,6 +11,7 @@
 
 #include "client_impl.hpp"
 #include "error_mapping.hpp"
+#include "event_loop.hpp"
 #include "json/request_writer.hpp"
 #include "json/response_parser.hpp"
 #include "request_util.hpp"
@@ -296,6 +297,21 @@ std::optional<Error> ClientImpl::answer_error(
                              call.request_id, std::chrono::system_clock::now());
 }
 
+std::shared_ptr<EventLoop> ClientImpl::loop() {
+  std::lock_guard<std::mutex> lock(loop_mutex_);
+  if (!loop_) loop_ = EventLoop::start(options_.max_connections);
+  return loop_;
+}
+
+void ClientImpl::stop_loop() {
+  std::shared_ptr<EventLoop> loop;
+  {
+    std::lock_guard<std::mutex> lock(loop_mutex_);
+    loop = std::move(loop_);
+  }
+  if (loop) loop->stop();
+}
+
 void ClientImpl::log(LogLevel level, std::string_view message) const {
   if (!options_.logger) return;
   std::string line(message);
@@ -360,7 +376,8 @@ Result<CompletionResponse> ClientImpl::complete(
 }  // namespace detail
 
 Client::Client(ClientOptions options)
-    : impl_(std::make_shared<detail::ClientImpl>(std::move(options))) {}
+    : impl_(std::make_shared<detail::ClientImpl>(std::move(options))),
+      owner_(std::make_shared<detail::ClientOwner>(impl_)) {}
 
 const ClientOptions& Client::options() const noexcept {
   return impl_->options();
@@ -375,6 +392,32 @@ CompletionStream Client::stream(const CompletionRequest& request,
                                 const CallOptions& options) const {
   return CompletionStream(std::make_unique<detail::StreamState>(
       impl_, impl_->prepare(request, options, /*stream=*/true)));
+}
+
+std::future<Result<CompletionResponse>> Client::complete_async(
+    const CompletionRequest& request, const CallOptions& options) const {
+  std::promise<Result<CompletionResponse>> promise;
+  auto future = promise.get_future();
+  auto prepared = impl_->prepare(request, options, /*stream=*/false);
+  if (!prepared) {
+    promise.set_value(impl_->finish_error(std::move(prepared).error(), 0, {}));
+    return future;
+  }
+  impl_->loop()->submit(impl_, std::move(*prepared), std::move(promise));
+  return future;
+}
+
+void Client::stream_async(const CompletionRequest& request,
+                          StreamHandler handler,
+                          const CallOptions& options) const {
+  auto prepared = impl_->prepare(request, options, /*stream=*/true);
+  if (!prepared) {
+    if (handler.on_end) {
+      handler.on_end(impl_->finish_error(std::move(prepared).error(), 0, {}));
+    }
+    return;
+  }
+  impl_->loop()->submit(impl_, std::move(*prepared), std::move(handler));
 }
 
 std::vector<Result<CompletionResponse>> Client::complete_many(

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,8 @@
 #include "retry.hpp"
 
 namespace budgateway::detail {
+
+class EventLoop;
 
 /// Everything one call needs, resolved once: options with the precedence
 /// call > client > environment > default already applied.
@@ -91,6 +94,11 @@ class ClientImpl {
                                     const PreparedCall& call,
                                     std::size_t max_body_bytes) const;
 
+  /// The event loop of the async calls, started on first use.
+  std::shared_ptr<EventLoop> loop();
+  /// Ends the event loop, completing its pending calls with Cancelled.
+  void stop_loop();
+
   void log(LogLevel level, std::string_view message) const;
   bool logging() const noexcept { return static_cast<bool>(options_.logger); }
 
@@ -105,6 +113,23 @@ class ClientImpl {
   std::string url_;
   http::Share share_;
   http::ChannelPool pool_{share_};
+  std::mutex loop_mutex_;
+  std::shared_ptr<EventLoop> loop_;
+};
+
+/// Shared by the copies of one Client, and only by them: when the last copy
+/// goes, the event loop stops (streams and async jobs in flight hold the
+/// ClientImpl itself, so its own lifetime cannot tell).
+class ClientOwner {
+ public:
+  explicit ClientOwner(std::shared_ptr<ClientImpl> impl)
+      : impl_(std::move(impl)) {}
+  ~ClientOwner() { impl_->stop_loop(); }
+  ClientOwner(const ClientOwner&) = delete;
+  ClientOwner& operator=(const ClientOwner&) = delete;
+
+ private:
+  std::shared_ptr<ClientImpl> impl_;
 };
 
 /// Drives one transfer on `channel` to its end, on the calling thread;

@@ -3,7 +3,8 @@
 #define BUDGATEWAY_BATCH_HPP_
 
 /// @file
-/// Options of Client::complete_many().
+/// Options of Client::complete_many(), and the handler of
+/// Client::stream_async().
 
 #include <budgateway/completion.hpp>
 #include <budgateway/result.hpp>
@@ -28,6 +29,19 @@ struct BatchOptions {
   /// out the server's Retry-After or reset time. Off: only the item that met
   /// the limit waits.
   bool adapt_to_rate_limits = true;
+};
+
+/// Receives a streamed completion on the Client's event-loop thread: every
+/// chunk in order, then exactly one end. Keep the callbacks short (they run
+/// on the thread that drives every async call of the Client) and do not let
+/// them throw: a throwing callback ends its stream with an error.
+struct StreamHandler {
+  /// Each chunk as it arrives, including the usage chunk with empty choices.
+  std::function<void(const CompletionChunk& chunk)> on_chunk;
+  /// Last, once: the chunks folded into one completion (as
+  /// CompletionStream::collect()), or the error that ended the stream —
+  /// ErrorCode::Cancelled when the last Client copy went away first.
+  std::function<void(Result<CompletionResponse> end)> on_end;
 };
 
 }  // namespace budgateway

@@ -16,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <future>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,6 +111,7 @@ struct CallOptions {
 
 namespace detail {
 class ClientImpl;
+class ClientOwner;
 }  // namespace detail
 
 /// A client of an OpenAI-compatible `/v1/completions` endpoint.
@@ -138,11 +140,27 @@ class BUDGATEWAY_EXPORT Client {
       const std::vector<CompletionRequest>& requests,
       const BatchOptions& options = {}) const;
 
+  /// One completion on the Client's event-loop thread (started on first use,
+  /// stopped when the last Client copy goes: pending futures then hold
+  /// ErrorCode::Cancelled).
+  std::future<Result<CompletionResponse>> complete_async(
+      const CompletionRequest& request, const CallOptions& options = {}) const;
+
+  /// A streamed completion whose chunks, then end, reach `handler` on the
+  /// event-loop thread. Any number of streams share that one thread. A call
+  /// rejected before anything is sent (InvalidArgument) ends at once, on the
+  /// calling thread.
+  void stream_async(const CompletionRequest& request, StreamHandler handler,
+                    const CallOptions& options = {}) const;
+
   /// The options in force, with the environment and defaults applied.
   const ClientOptions& options() const noexcept;
 
  private:
   std::shared_ptr<detail::ClientImpl> impl_;
+  /// Shared by the copies of this Client only (not by streams in flight):
+  /// when the last copy goes, it stops the event loop.
+  std::shared_ptr<detail::ClientOwner> owner_;
 };
 
 }  // namespace budgateway
