@@ -14,11 +14,13 @@
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
+#include <filesystem>
 #include <future>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <thread>
 
 #include "elastic_pool.hpp"
@@ -51,7 +53,8 @@ constexpr int kUsageError = 2;
 constexpr std::string_view kUsage =
     "usage: fake_gateway [--port N] [--host 127.0.0.1] [--threads N]\n"
     "                    [--api-key KEY] [--limit-rps R] [--limit-burst B]\n"
-    "                    [--max-body-bytes N] [--exit-on-stdin-eof]\n"
+    "                    [--max-body-bytes N] [--fixtures DIR]\n"
+    "                    [--exit-on-stdin-eof]\n"
     "Prints 'listening 127.0.0.1:<port>' once it accepts connections and\n"
     "serves until SIGTERM or SIGINT (or stdin EOF with --exit-on-stdin-eof).\n"
     "Scenarios and x-fake-* headers: tests/fake_gateway/README.md\n";
@@ -77,8 +80,8 @@ bool parse_rate(const std::string& text, double& out) {
 }
 
 constexpr std::string_view kValueFlags[] = {
-    "--port",      "--host",        "--threads",       "--api-key",
-    "--limit-rps", "--limit-burst", "--max-body-bytes"};
+    "--port",      "--host",        "--threads",        "--api-key",
+    "--limit-rps", "--limit-burst", "--max-body-bytes", "--fixtures"};
 
 bool takes_value(std::string_view flag) {
   for (const std::string_view known : kValueFlags) {
@@ -123,6 +126,10 @@ std::optional<CliOptions> parse_cli(int argc, char** argv,
       valid = !value.empty();
     } else if (flag == "--limit-rps") {
       valid = parse_rate(value, cli.service.limit_rps);
+    } else if (flag == "--fixtures") {
+      cli.service.fixtures_dir = value;
+      std::error_code error;
+      valid = std::filesystem::is_directory(value, error);
     } else if (flag == "--limit-burst") {
       valid = parse_number(value, cli.service.limit_burst) &&
               cli.service.limit_burst > 0;

@@ -5,9 +5,12 @@
 #include <charconv>
 #include <chrono>
 #include <exception>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -38,6 +41,10 @@ constexpr std::string_view kHeaderPrefix = "x-fake-header-";
 constexpr std::string_view kDefaultAzureModel = "gpt-35-turbo-instruct";
 constexpr std::string_view kJson = "application/json";
 constexpr std::string_view kEventStream = "text/event-stream";
+constexpr std::string_view kPlainText = "text/plain";
+constexpr std::string_view kSseExtension = ".sse";
+constexpr std::string_view kJsonExtension = ".json";
+constexpr std::string_view kEventEnd = "\n\n";
 constexpr std::string_view kNotJsonBody = "this is not json";
 constexpr std::string_view kNoChoicesBody =
     R"({"id":"x","object":"text_completion"})";
@@ -64,6 +71,7 @@ enum class Scenario {
   kGzip,
   kLimited,
   kNoRequestIdEcho,
+  kFixture,
   kStream,  // one of the stream_* scenarios: always answers with a stream
 };
 
@@ -89,6 +97,7 @@ constexpr ScenarioEntry kScenarios[] = {
     {"gzip", Scenario::kGzip, StreamKind::kNormal},
     {"limited", Scenario::kLimited, StreamKind::kNormal},
     {"no_request_id_echo", Scenario::kNoRequestIdEcho, StreamKind::kNormal},
+    {"fixture", Scenario::kFixture, StreamKind::kNormal},
     {"stream_done_only", Scenario::kStream, StreamKind::kDoneOnly},
     {"stream_no_done", Scenario::kStream, StreamKind::kNoDone},
     {"stream_cut", Scenario::kStream, StreamKind::kCut},
@@ -309,6 +318,38 @@ void set_uncompressed_body(httplib::Response& response, std::string body,
                                 });
 }
 
+// x-fake-fixture names a file inside --fixtures: relative, without "..".
+bool is_inside_fixtures(const std::filesystem::path& path) {
+  if (path.empty() || path.is_absolute()) return false;
+  for (const std::filesystem::path& part : path) {
+    if (part == "..") return false;
+  }
+  return true;
+}
+
+std::string fixture_content_type(const std::filesystem::path& path) {
+  const std::string extension = path.extension().string();
+  if (extension == kSseExtension) return std::string(kEventStream);
+  if (extension == kJsonExtension) return std::string(kJson);
+  return std::string(kPlainText);
+}
+
+// One segment per event, through its blank line, so that a recorded stream
+// arrives event by event as a live one does. Fixtures end lines with LF;
+// other line ends are still sent byte for byte, only in fewer writes.
+StreamPlan fixture_stream(const std::string& bytes) {
+  StreamPlan plan;
+  std::size_t start = 0;
+  while (start < bytes.size()) {
+    const std::size_t blank = bytes.find(kEventEnd, start);
+    const std::size_t end =
+        blank == std::string::npos ? bytes.size() : blank + kEventEnd.size();
+    plan.segments.push_back(Segment{bytes.substr(start, end - start), {}});
+    start = end;
+  }
+  return plan;
+}
+
 std::string concatenated(const StreamPlan& plan) {
   std::string bytes;
   for (const Segment& segment : plan.segments) bytes += segment.bytes;
@@ -324,6 +365,7 @@ struct FakeParams {
   std::int64_t fail_count = 1;
   bool echo_request_id = true;
   std::string azure_model;
+  std::string fixture;  // x-fake-fixture, for the fixture scenario
   std::size_t write_bytes = 0;
   milliseconds chunk_delay{0};
   StreamParams stream;
@@ -364,6 +406,7 @@ FakeParams read_params(const httplib::Request& request) {
   const std::string echo_id = lower(reader.text("x-fake-echo-request-id", "1"));
   params.echo_request_id = echo_id != "0" && echo_id != "false";
   params.azure_model = reader.text("x-fake-azure-model", kDefaultAzureModel);
+  params.fixture = reader.text("x-fake-fixture");
   params.write_bytes = static_cast<std::size_t>(
       reader.number("x-fake-write-bytes", 0, kMaxWriteBytes));
   params.chunk_delay = reader.millis("x-fake-chunk-delay-ms", milliseconds{0});
@@ -495,6 +538,7 @@ Outcome GatewayService::decide(const Call& call, const FakeParams& params,
   }
 
   const Scenario scenario = params.scenario->scenario;
+  if (scenario == Scenario::kFixture) return replay_fixture(params);
   if (scenario == Scenario::kError ||
       (scenario == Scenario::kFailThenOk && attempt <= params.fail_count)) {
     std::optional<Reply> reply = error_reply(params.error);
@@ -578,6 +622,38 @@ Outcome GatewayService::succeed(const Call& call, const FakeParams& params,
           : render_chunks(completion, render);
   outcome.stream =
       plan_stream(params.scenario->stream_kind, payloads, params.stream);
+  return outcome;
+}
+
+Outcome GatewayService::replay_fixture(const FakeParams& params) {
+  if (options_.fixtures_dir.empty()) {
+    return reply_outcome(flat_error(
+        kStatusBadRequest, "the fixture scenario needs --fixtures DIR"));
+  }
+  const std::filesystem::path relative(params.fixture);
+  if (!is_inside_fixtures(relative)) {
+    return reply_outcome(flat_error(
+        kStatusBadRequest,
+        "x-fake-fixture must name a file inside --fixtures (relative, "
+        "without \"..\"): " +
+            params.fixture));
+  }
+  std::ifstream file(std::filesystem::path(options_.fixtures_dir) / relative,
+                     std::ios::binary);
+  std::ostringstream bytes;
+  if (!file || !(bytes << file.rdbuf())) {
+    return reply_outcome(flat_error(kStatusBadRequest,
+                                    "cannot read fixture: " + params.fixture));
+  }
+  Outcome outcome;
+  outcome.reply.status = params.error.status.value_or(kStatusOk);
+  outcome.reply.content_type = fixture_content_type(relative);
+  if (outcome.reply.status == kStatusOk) ++completions_;
+  if (outcome.reply.content_type == kEventStream) {
+    outcome.stream = fixture_stream(bytes.str());
+  } else {
+    outcome.reply.body = bytes.str();
+  }
   return outcome;
 }
 

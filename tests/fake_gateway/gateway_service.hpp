@@ -26,6 +26,9 @@ struct ServiceOptions {
   double limit_rps = kDefaultLimitRps;
   std::int64_t limit_burst = kDefaultLimitBurst;
   std::size_t max_body_bytes = kDefaultMaxBodyBytes;  // 0: no limit
+  // Where the `fixture` scenario reads its files; empty: that scenario
+  // answers 400.
+  std::string fixtures_dir;
 };
 
 // Defined in gateway_service.cpp: what one request asked for in its x-fake-*
@@ -61,6 +64,7 @@ class GatewayService {
                  std::int64_t attempt);
   Outcome succeed(const Call& call, const FakeParams& params,
                   const CompletionInput& input);
+  Outcome replay_fixture(const FakeParams& params);
   void send(const httplib::Request& request, httplib::Response& response,
             const FakeParams& params, Outcome outcome);
   bool key_accepted(const std::string& key) const;

@@ -72,13 +72,22 @@ class FakeGatewayProcess {
   }
   std::string base_url() const { return origin() + "/v1"; }
 
-  /// The process-wide default instance, started on first use.
+  /// The process-wide default instance, started on first use; it serves
+  /// the provider fixtures when the test target defines where they are.
   static FakeGatewayProcess& shared() {
-    static FakeGatewayProcess instance;
+    static FakeGatewayProcess instance(shared_args());
     return instance;
   }
 
  private:
+  static std::vector<std::string> shared_args() {
+#ifdef BUDGATEWAY_FIXTURES_DIR
+    return {"--fixtures", BUDGATEWAY_FIXTURES_DIR};
+#else
+    return {};
+#endif
+  }
+
   void read_port(int fd) {
     constexpr std::string_view kPrefix = "listening 127.0.0.1:";
     std::string line;
