@@ -27,7 +27,9 @@ struct RunResult {
   double value_sum = 0;
   std::string first_error;
 
-  double rate() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
+  double rate() const {
+    return seconds > 0 ? static_cast<double>(ok) / seconds : 0;
+  }
   bool complete() const { return ok == expected && first_error.empty(); }
 };
 

@@ -28,10 +28,10 @@ constexpr std::string_view kSmallCompletion =
     R"("usage":{"prompt_tokens":10,"completion_tokens":12,"total_tokens":22}})";
 
 constexpr std::array<std::string_view, 33> kWords = {
-    "his",  "as",   "have", "to",   "in",   "that", "which", "there", "by",
-    "and",  "is",   "they", "an",   "not",  "for",  "on",    "it",    "are",
-    "or",   "with", "be",   "she",  "were", "her",  "you",   "from",  "at",
-    "was",  "this", "but",  "of",   "he",   "the"};
+    "his", "as",   "have", "to",  "in",   "that", "which", "there", "by",
+    "and", "is",   "they", "an",  "not",  "for",  "on",    "it",    "are",
+    "or",  "with", "be",   "she", "were", "her",  "you",   "from",  "at",
+    "was", "this", "but",  "of",  "he",   "the"};
 
 constexpr std::uint64_t kSeed = 0x5eed'b0d9'a7e3'0001;
 constexpr std::size_t kBigChoices = 4;
@@ -75,8 +75,11 @@ class Random {
   std::uint64_t state_;
 };
 
+/// Enough for any double's shortest round-trip form.
+constexpr std::size_t kDoubleTextBytes = 32;
+
 void append_double(std::string& out, double value) {
-  std::array<char, 32> buffer{};
+  std::array<char, kDoubleTextBytes> buffer{};
   const auto [end, error] =
       std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
   out.append(buffer.data(), end);
@@ -127,9 +130,8 @@ std::string big_choice(Random& random, std::size_t index) {
   }
   std::string out = R"({"text":")" + text + R"(","index":)" +
                     std::to_string(index) + R"(,"logprobs":{"tokens":)";
-  append_array(out, draws, [&](const TokenDraw& d) {
-    out += '"' + d.token + '"';
-  });
+  append_array(out, draws,
+               [&](const TokenDraw& d) { out += '"' + d.token + '"'; });
   out += R"(,"token_logprobs":)";
   append_array(out, draws,
                [&](const TokenDraw& d) { append_double(out, d.logprob); });

@@ -7,13 +7,16 @@
 //   bench_budgateway gen DIR
 //       writes the canned answers start-nginx.sh serves
 //   bench_budgateway run BASE [--rounds N] [--scale X] [--only DIGITS]
-//                             [--dat FILE]
-//       every figure against BASE (http://127.0.0.1:PORT); prints the table
+//                             [--dat FILE] [--server-cpu N --client-cpu M]
+//       every figure against BASE (http://127.0.0.1:PORT); prints the table.
+//       With the CPU nginx is pinned to (N) and another (M), figures of one
+//       connection run on N beside nginx and figures of many run on M.
 //   bench_budgateway rss raw|sdk BASE REQUESTS CONCURRENCY
 //       one side of figure 5, alone in its process; prints its peak RSS
 //   bench_budgateway one WHAT BASE COUNT
 //       one run of one side, for a profiler; WHAT is raw-many, sdk-many,
 //       raw-seq, sdk-seq, raw-big, sdk-big, raw-stream or sdk-stream
+#include <sched.h>
 #include <sys/resource.h>
 
 #include <algorithm>
@@ -51,7 +54,7 @@ constexpr std::size_t kStreamRepeats = 10;
 constexpr std::size_t kBigRequests = 200;
 constexpr std::size_t kRssRequests = 5000;
 constexpr std::size_t kRssConcurrency = 1000;
-constexpr std::size_t kSweepRequests = 4000;
+constexpr std::size_t kSweepRequests = 3000;
 constexpr std::array<std::size_t, 9> kSweepConcurrency = {1,  2,  4,   8,  16,
                                                           32, 64, 128, 256};
 /// Untimed work before the first round of a figure: connections opened,
@@ -66,6 +69,9 @@ constexpr double kRssTarget = 1.5;
 
 constexpr double kKilo = 1000.0;
 constexpr double kMega = 1e6;
+/// Below this a value is printed whole ("9358.5 req/s"), above in k or M.
+constexpr double kShortFormFrom = 1e4;
+constexpr std::size_t kFormatBufferBytes = 64;
 constexpr double kKibPerMib = 1024.0;
 
 struct Settings {
@@ -74,7 +80,34 @@ struct Settings {
   double scale = 1.0;
   std::string only;
   std::string dat_file;
+  /// Negative: the scheduler places everything.
+  int server_cpu = -1;
+  int client_cpu = -1;
 };
+
+/// Where a figure runs. Left to itself the scheduler sometimes puts the
+/// bench beside nginx and sometimes not, and one request costs 2.5x more
+/// across cores (a wake-up on the other core) than on one: pinning makes
+/// the rounds comparable.
+enum class Placement {
+  /// One connection, request after request: on nginx's CPU, so each
+  /// request costs the CPU time of both ends and no cross-core wake-up.
+  BesideServer,
+  /// Many connections: a core of its own, nginx on the other.
+  OwnCore,
+};
+
+void place(const Settings& settings, Placement placement) {
+  const int cpu = placement == Placement::BesideServer ? settings.server_cpu
+                                                       : settings.client_cpu;
+  if (cpu < 0) return;
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(static_cast<std::size_t>(cpu), &set);
+  if (sched_setaffinity(0, sizeof(set), &set) != 0) {
+    std::perror("sched_setaffinity");
+  }
+}
 
 struct Figure {
   std::string name;
@@ -84,6 +117,9 @@ struct Figure {
   bool lower_is_better = false;
   std::vector<double> raw;
   std::vector<double> sdk;
+  /// SDK/raw of each round, the two runs of a round back to back: the
+  /// machine's load drifts less within a round than across rounds.
+  std::vector<double> ratios;
   bool valid = true;
 };
 
@@ -105,23 +141,26 @@ double median(std::vector<double> values) {
                                 : (values[middle - 1] + values[middle]) / 2;
 }
 
-double ratio(const Figure& figure) {
-  const double raw = median(figure.raw);
-  return raw > 0 ? median(figure.sdk) / raw : 0;
+double ratio(const Figure& figure) { return median(figure.ratios); }
+
+void add_round(Figure& figure, double raw, double sdk) {
+  figure.raw.push_back(raw);
+  figure.sdk.push_back(sdk);
+  figure.ratios.push_back(raw > 0 ? sdk / raw : 0);
 }
 
 bool met(const Figure& figure) {
   const double value = ratio(figure);
-  return figure.valid &&
-         (figure.lower_is_better ? value <= figure.target : value >= figure.target);
+  return figure.valid && (figure.lower_is_better ? value <= figure.target
+                                                 : value >= figure.target);
 }
 
 std::string format_value(double value, const std::string& unit) {
-  std::array<char, 64> buffer{};
+  std::array<char, kFormatBufferBytes> buffer{};
   if (value >= kMega) {
     std::snprintf(buffer.data(), buffer.size(), "%.2fM %s", value / kMega,
                   unit.c_str());
-  } else if (value >= kKilo * 10) {
+  } else if (value >= kShortFormFrom) {
     std::snprintf(buffer.data(), buffer.size(), "%.1fk %s", value / kKilo,
                   unit.c_str());
   } else {
@@ -132,7 +171,8 @@ std::string format_value(double value, const std::string& unit) {
 
 std::size_t scaled(std::size_t count, const Settings& settings) {
   const auto value = static_cast<double>(count) * settings.scale;
-  return std::max<std::size_t>(1, static_cast<std::size_t>(std::llround(value)));
+  return std::max<std::size_t>(1,
+                               static_cast<std::size_t>(std::llround(value)));
 }
 
 /// Both sides must have read everything, and the same things.
@@ -149,6 +189,7 @@ bool same_work(const std::string& name, const RunResult& raw,
               << sdk.first_error << '\n';
     ok = false;
   }
+  // The same doubles summed in the same order: equal to the last bit.
   if (raw.checksum != sdk.checksum || raw.value_sum != sdk.value_sum) {
     std::cerr << name << ": the sides read different data (checksum "
               << raw.checksum << " vs " << sdk.checksum << ", sum "
@@ -162,10 +203,11 @@ using Runner = std::function<RunResult(std::size_t count)>;
 
 /// Warms both sides, then alternates which goes first each round so that
 /// neither always runs on a cooler (or hotter) machine.
-void alternate(Figure& figure, int rounds, std::size_t count,
-               const Runner& raw, const Runner& sdk) {
+void alternate(Figure& figure, int rounds, std::size_t count, const Runner& raw,
+               const Runner& sdk) {
   const std::size_t warmup = std::max<std::size_t>(1, count / kWarmupDivisor);
-  figure.valid &= same_work(figure.name + " (warm-up)", raw(warmup), sdk(warmup));
+  figure.valid &=
+      same_work(figure.name + " (warm-up)", raw(warmup), sdk(warmup));
   for (int round = 0; round < rounds; ++round) {
     RunResult raw_result;
     RunResult sdk_result;
@@ -177,8 +219,7 @@ void alternate(Figure& figure, int rounds, std::size_t count,
       raw_result = raw(count);
     }
     figure.valid &= same_work(figure.name, raw_result, sdk_result);
-    figure.raw.push_back(raw_result.rate());
-    figure.sdk.push_back(sdk_result.rate());
+    add_round(figure, raw_result.rate(), sdk_result.rate());
     std::cerr << "  " << figure.name << " round " << round + 1 << ": raw "
               << format_value(raw_result.rate(), figure.unit) << ", SDK "
               << format_value(sdk_result.rate(), figure.unit) << '\n';
@@ -186,7 +227,7 @@ void alternate(Figure& figure, int rounds, std::size_t count,
 }
 
 bg::Client make_client(const std::string& base, std::string_view path,
-                        std::size_t max_connections) {
+                       std::size_t max_connections) {
   bg::ClientOptions options;
   options.base_url = base + std::string(path);
   options.api_key = std::string(kApiKey);
@@ -199,8 +240,8 @@ std::string raw_url(const std::string& base, std::string_view path) {
 }
 
 Figure batch_figure(const Settings& settings) {
-  Figure figure = make_figure("1. complete_many, 20k small, C=64", "req/s",
-                              kBatchTarget);
+  Figure figure =
+      make_figure("1. complete_many, 20k small, C=64", "req/s", kBatchTarget);
   RawMulti raw(raw_url(settings.base, kSmallPath), small_request_json(),
                kBatchConcurrency);
   const auto client = make_client(settings.base, kSmallPath, kBatchConcurrency);
@@ -228,7 +269,9 @@ Figure sequential_figure(const Settings& settings) {
   alternate(
       figure, settings.rounds, scaled(kSequentialRequests, settings),
       [&](std::size_t count) { return raw.run_small(count); },
-      [&](std::size_t count) { return sdk_sequential(client, request, count); });
+      [&](std::size_t count) {
+        return sdk_sequential(client, request, count);
+      });
   return figure;
 }
 
@@ -289,7 +332,8 @@ int rss_child(const std::string& side, const std::string& base,
   std::printf("peak_rss_kib=%ld ok=%zu checksum=%llu seconds=%.3f\n",
               peak_rss_kib(), result.ok,
               static_cast<unsigned long long>(result.checksum), result.seconds);
-  if (!result.complete()) std::fprintf(stderr, "%s\n", result.first_error.c_str());
+  if (!result.complete())
+    std::fprintf(stderr, "%s\n", result.first_error.c_str());
   return result.complete() ? 0 : 1;
 }
 
@@ -324,8 +368,10 @@ Figure rss_figure(const Settings& settings) {
   const std::size_t total = scaled(kRssRequests, settings);
   for (int round = 0; round < kRssRounds; ++round) {
     const bool raw_first = round % 2 == 0;
-    const auto first = run_rss_child(raw_first ? "raw" : "sdk", settings, total);
-    const auto second = run_rss_child(raw_first ? "sdk" : "raw", settings, total);
+    const auto first =
+        run_rss_child(raw_first ? "raw" : "sdk", settings, total);
+    const auto second =
+        run_rss_child(raw_first ? "sdk" : "raw", settings, total);
     const auto& raw = raw_first ? first : second;
     const auto& sdk = raw_first ? second : first;
     if (raw.peak_rss_kib < 0 || sdk.peak_rss_kib < 0 || raw.ok != total ||
@@ -333,8 +379,8 @@ Figure rss_figure(const Settings& settings) {
       std::cerr << figure.name << ": a child failed or read different data\n";
       figure.valid = false;
     }
-    figure.raw.push_back(static_cast<double>(raw.peak_rss_kib) / kKibPerMib);
-    figure.sdk.push_back(static_cast<double>(sdk.peak_rss_kib) / kKibPerMib);
+    add_round(figure, static_cast<double>(raw.peak_rss_kib) / kKibPerMib,
+              static_cast<double>(sdk.peak_rss_kib) / kKibPerMib);
     std::cerr << "  " << figure.name << " round " << round + 1 << ": raw "
               << figure.raw.back() << " MiB, SDK " << figure.sdk.back()
               << " MiB\n";
@@ -343,8 +389,8 @@ Figure rss_figure(const Settings& settings) {
 }
 
 void sweep(const Settings& settings, std::vector<Figure>& rows) {
-  const auto client = make_client(settings.base, kSmallPath,
-                                  kSweepConcurrency.back());
+  const auto client =
+      make_client(settings.base, kSmallPath, kSweepConcurrency.back());
   const std::vector<bg::CompletionRequest> requests(
       scaled(kSweepRequests, settings), small_request());
   for (const std::size_t concurrency : kSweepConcurrency) {
@@ -353,8 +399,8 @@ void sweep(const Settings& settings, std::vector<Figure>& rows) {
     RawMulti raw(raw_url(settings.base, kSmallPath), small_request_json(),
                  concurrency);
     alternate(
-        figure, std::min(settings.rounds, kSweepRounds),
-        requests.size(), [&](std::size_t count) { return raw.run(count); },
+        figure, std::min(settings.rounds, kSweepRounds), requests.size(),
+        [&](std::size_t count) { return raw.run(count); },
         [&](std::size_t count) {
           if (count == requests.size()) {
             return sdk_many(client, requests, concurrency);
@@ -377,16 +423,26 @@ void sweep(const Settings& settings, std::vector<Figure>& rows) {
 }
 
 void print_table(const std::vector<Figure>& figures) {
-  std::printf("| figure | raw | SDK | SDK/raw | target | met |\n");
-  std::printf("|---|---:|---:|---:|---:|---|\n");
+  std::printf(
+      "| figure | raw | SDK | SDK/raw | rounds' SDK/raw | target | met |\n");
+  std::printf("|---|---:|---:|---:|---:|---:|---|\n");
   for (const auto& figure : figures) {
-    std::printf("| %s | %s | %s | %.2f | %s %.2f | %s |\n", figure.name.c_str(),
+    const auto [low, high] =
+        std::minmax_element(figure.ratios.begin(), figure.ratios.end());
+    std::printf("| %s | %s | %s | %.2f | %.2f-%.2f | %s %.2f | %s |\n",
+                figure.name.c_str(),
                 format_value(median(figure.raw), figure.unit).c_str(),
                 format_value(median(figure.sdk), figure.unit).c_str(),
-                ratio(figure), figure.lower_is_better ? "<=" : ">=",
-                figure.target,
-                !figure.valid ? "INVALID" : met(figure) ? "yes" : "no");
+                ratio(figure), figure.ratios.empty() ? 0 : *low,
+                figure.ratios.empty() ? 0 : *high,
+                figure.lower_is_better ? "<=" : ">=", figure.target,
+                !figure.valid ? "INVALID"
+                : met(figure) ? "yes"
+                              : "no");
   }
+  std::printf(
+      "\nraw, SDK: medians of the rounds; SDK/raw: median of each round's "
+      "ratio.\n");
 }
 
 void print_sweep(const std::vector<Figure>& rows) {
@@ -407,19 +463,26 @@ bool wanted(const Settings& settings, char figure) {
 int run_all(const Settings& settings) {
   std::vector<Figure> figures;
   std::vector<Figure> sweep_rows;
-  const std::vector<std::pair<char, std::function<Figure(const Settings&)>>>
-      steps = {{'1', batch_figure},
-               {'2', sequential_figure},
-               {'3', stream_figure},
-               {'4', big_figure},
-               {'5', rss_figure}};
-  for (const auto& [digit, step] : steps) {
-    if (!wanted(settings, digit)) continue;
-    std::cerr << "figure " << digit << "...\n";
-    figures.push_back(step(settings));
+  struct Step {
+    char digit;
+    Placement placement;
+    std::function<Figure(const Settings&)> run;
+  };
+  const std::vector<Step> steps = {
+      {'1', Placement::OwnCore, batch_figure},
+      {'2', Placement::BesideServer, sequential_figure},
+      {'3', Placement::BesideServer, stream_figure},
+      {'4', Placement::BesideServer, big_figure},
+      {'5', Placement::OwnCore, rss_figure}};
+  for (const auto& step : steps) {
+    if (!wanted(settings, step.digit)) continue;
+    std::cerr << "figure " << step.digit << "...\n";
+    place(settings, step.placement);
+    figures.push_back(step.run(settings));
   }
   if (wanted(settings, '6')) {
     std::cerr << "figure 6 (sweep)...\n";
+    place(settings, Placement::OwnCore);
     sweep(settings, sweep_rows);
   }
   print_table(figures);
@@ -449,15 +512,16 @@ int run_one(const std::string& what, const std::string& base,
     result = sdk_sequential(make_client(base, kSmallPath, 1), small_request(),
                             count);
   } else if (what == "raw-big") {
-    result = RawEasy(raw_url(base, kBigPath), big_request_json()).run_big(count);
+    result =
+        RawEasy(raw_url(base, kBigPath), big_request_json()).run_big(count);
   } else if (what == "sdk-big") {
     result = sdk_big(make_client(base, kBigPath, 1), big_request(), count);
   } else if (what == "raw-stream") {
     result = RawEasy(raw_url(base, kStreamPath), stream_request_json())
                  .run_stream(count);
   } else if (what == "sdk-stream") {
-    result = sdk_stream(make_client(base, kStreamPath, 1), stream_request(),
-                        count);
+    result =
+        sdk_stream(make_client(base, kStreamPath, 1), stream_request(), count);
   } else {
     std::cerr << "unknown run \"" << what << "\"\n";
     return 2;
@@ -465,7 +529,8 @@ int run_one(const std::string& what, const std::string& base,
   std::printf("%s: %zu/%zu in %.3f s, %.0f/s, checksum %llu\n", what.c_str(),
               result.ok, result.expected, result.seconds, result.rate(),
               static_cast<unsigned long long>(result.checksum));
-  if (!result.first_error.empty()) std::fprintf(stderr, "%s\n", result.first_error.c_str());
+  if (!result.first_error.empty())
+    std::fprintf(stderr, "%s\n", result.first_error.c_str());
   return result.complete() ? 0 : 1;
 }
 
@@ -473,6 +538,7 @@ int usage() {
   std::cerr << "usage: bench_budgateway gen DIR\n"
                "       bench_budgateway run BASE [--rounds N] [--scale X] "
                "[--only DIGITS] [--dat FILE]\n"
+               "           [--server-cpu N --client-cpu M]\n"
                "       bench_budgateway rss raw|sdk BASE REQUESTS CONCURRENCY\n"
                "       bench_budgateway one WHAT BASE COUNT\n";
   return 2;
@@ -508,6 +574,10 @@ int main_impl(const std::vector<std::string>& args) {
       settings.only = value;
     } else if (flag == "--dat") {
       settings.dat_file = value;
+    } else if (flag == "--server-cpu") {
+      settings.server_cpu = std::atoi(value.c_str());
+    } else if (flag == "--client-cpu") {
+      settings.client_cpu = std::atoi(value.c_str());
     } else {
       return usage();
     }

@@ -40,7 +40,8 @@ std::size_t append_to_string(char* data, std::size_t size, std::size_t count,
 /// The two headers any client of the endpoint must send.
 curl_slist* make_headers() {
   const std::string auth = "Authorization: Bearer " + std::string(kApiKey);
-  curl_slist* list = curl_slist_append(nullptr, "Content-Type: application/json");
+  curl_slist* list =
+      curl_slist_append(nullptr, "Content-Type: application/json");
   return curl_slist_append(list, auth.c_str());
 }
 
@@ -203,9 +204,8 @@ RunResult RawMulti::run(std::size_t total) {
         walk_small(state.parser, slot.body, tally);
         ++result.ok;
       } else {
-        note_error(result, code != CURLE_OK
-                               ? curl_easy_strerror(code)
-                               : "HTTP " + std::to_string(status));
+        note_error(result, code != CURLE_OK ? curl_easy_strerror(code)
+                                            : "HTTP " + std::to_string(status));
       }
       if (started < total) start_one(slot);
     }
@@ -353,10 +353,11 @@ RunResult RawEasy::run_stream(std::size_t repeats) {
     long status = 0;
     curl_easy_getinfo(state.handle, CURLINFO_RESPONSE_CODE, &status);
     if (code != CURLE_OK || status != kHttpOk || !state.stream_done) {
-      note_error(result, code != CURLE_OK
-                             ? curl_easy_strerror(code)
-                             : "HTTP " + std::to_string(status) +
-                                   (state.stream_done ? "" : " without [DONE]"));
+      note_error(result,
+                 code != CURLE_OK
+                     ? curl_easy_strerror(code)
+                     : "HTTP " + std::to_string(status) +
+                           (state.stream_done ? "" : " without [DONE]"));
     }
   }
   result.seconds = seconds_since(start);

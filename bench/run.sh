@@ -6,7 +6,8 @@
 # stops nginx however the run ends.
 #
 # usage: bench/run.sh [--rounds N] [--scale X] [--only DIGITS] [--no-peers]
-#   --scale 0.2 runs a fifth of every request count (a smoke test).
+#   --scale 0.2 runs a fifth of every request count (a smoke test). Only a
+#   run without --rounds, --scale or --only rewrites bench/concurrency.*.
 # Environment: BENCH_BUILD (build directory, default build/bench, the
 # `bench` preset's), BENCH_WORK (scratch directory, default a new /tmp dir).
 set -euo pipefail
@@ -23,9 +24,11 @@ peer_rounds=1
 
 bench_args=()
 peers=1
+# A full run refreshes the plot in bench/; a partial one writes to $work.
+plot_dir=$here
 while [ $# -gt 0 ]; do
   case "$1" in
-    --rounds | --scale | --only) bench_args+=("$1" "$2"); shift 2 ;;
+    --rounds | --scale | --only) bench_args+=("$1" "$2"); plot_dir=$work; shift 2 ;;
     --no-peers) peers=0; shift ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
@@ -54,20 +57,31 @@ stop_nginx() {
   [ -f "$work/nginx/nginx.pid" ] && kill "$(cat "$work/nginx/nginx.pid")" 2>/dev/null || true
 }
 trap stop_nginx EXIT
-port=$(bash "$here/start-nginx.sh" "$work/data" "$work/nginx")
+# On two or more CPUs nginx gets the last one; the bench places each figure
+# beside it or on CPU 0 (see Placement in main.cpp).
+cpus=$(nproc)
+placement=()
+server_cpu=""
+client_cpu=""
+if [ "$cpus" -ge 2 ]; then
+  server_cpu=$((cpus - 1))
+  client_cpu=0
+  placement=(--server-cpu "$server_cpu" --client-cpu "$client_cpu")
+fi
+port=$(NGINX_CPU=$server_cpu bash "$here/start-nginx.sh" "$work/data" "$work/nginx")
 base="http://127.0.0.1:$port"
-echo "nginx on $base"
+echo "nginx on $base${server_cpu:+ (CPU $server_cpu)}"
 
 echo "== SDK beside raw libcurl"
 start=$(date +%s)
 status=0
-"$bench" run "$base" --dat "$here/concurrency.dat" "${bench_args[@]}" |
+"$bench" run "$base" --dat "$plot_dir/concurrency.dat" "${placement[@]}" "${bench_args[@]}" |
   tee "$work/table.md" || status=$?
 echo "(measured in $(($(date +%s) - start)) s)"
 
-if [ -s "$here/concurrency.dat" ]; then
-  gnuplot -e "datafile='$here/concurrency.dat'; outfile='$here/concurrency.png'" \
-    "$here/plot.gp" && echo "wrote $here/concurrency.png"
+if [ -s "$plot_dir/concurrency.dat" ]; then
+  gnuplot -e "datafile='$plot_dir/concurrency.dat'; outfile='$plot_dir/concurrency.png'" \
+    "$here/plot.gp" && echo "wrote $plot_dir/concurrency.png"
 fi
 
 if [ "$peers" = 1 ] && command -v npm >/dev/null && command -v node >/dev/null; then
@@ -75,7 +89,17 @@ if [ "$peers" = 1 ] && command -v npm >/dev/null && command -v node >/dev/null; 
   mkdir -p "$work/peers"
   cp "$here/peers/openai_node.mjs" "$work/peers/"
   if (cd "$work/peers" && npm install --no-audit --no-fund --silent openai >/dev/null 2>&1); then
-    node "$work/peers/openai_node.mjs" "$base/small/v1" 5000 20000 64 "$peer_rounds" ||
+    # Placed as figures 2 and 1 are: sequential beside nginx, concurrent apart.
+    beside=()
+    apart=()
+    if [ -n "$server_cpu" ]; then
+      beside=(taskset -c "$server_cpu")
+      apart=(taskset -c "$client_cpu")
+    fi
+    peer="$work/peers/openai_node.mjs"
+    "${beside[@]}" node "$peer" "$base/small/v1" 5000 0 64 "$peer_rounds" ||
+      echo "the openai peer failed" >&2
+    "${apart[@]}" node "$peer" "$base/small/v1" 0 20000 64 "$peer_rounds" ||
       echo "the openai peer failed" >&2
   else
     echo "npm install openai failed: peer skipped"

@@ -5,13 +5,15 @@
 # (small: 283-byte completion; big: 161 KB, n=4 with logprobs=5; stream:
 # 20,001 SSE chunks and [DONE]).
 #
-# usage: start-nginx.sh DATA_DIR WORK_DIR [PORT]
+# usage: [NGINX_CPU=N] start-nginx.sh DATA_DIR WORK_DIR [PORT]
 #   Without PORT, takes the first free port from 18090 up. Prints the port.
+#   NGINX_CPU pins the one worker to that CPU.
 #   Stop: kill "$(cat WORK_DIR/nginx.pid)"
 set -euo pipefail
 data=$(cd "$1" && pwd)
 work=$2
 wanted_port=${3:-}
+cpu=${NGINX_CPU:-}
 first_port=18090
 port_attempts=50
 # Enough for the 1,000 concurrent connections of figure 5, with room.
@@ -25,9 +27,18 @@ cp "$data/stream.sse" "$work/www/stream/v1/completions"
 # nginx's worker drops root; it must still read what it serves.
 chmod -R a+rX "$work/www"
 
+# nginx spells "CPU 2" as the bit mask 100.
+affinity=""
+if [ -n "$cpu" ]; then
+  mask=1
+  for ((i = 0; i < cpu; i++)); do mask="${mask}0"; done
+  affinity="worker_cpu_affinity $mask;"
+fi
+
 write_conf() {
   cat >"$work/nginx.conf" <<CONF
 worker_processes 1;
+$affinity
 worker_rlimit_nofile $((worker_connections * 2));
 pid $work/nginx.pid;
 error_log $work/error.log warn;
