@@ -54,26 +54,29 @@ class BatchRun {
                                              client.options().max_connections)),
               options.max_requests_per_minute),
         items_(requests.size()),
-        results_(requests.size()),
+        // Every slot is overwritten by finish(); one vector, returned as is.
+        results_(requests.size(), Result<CompletionResponse>(
+                                      Error(ErrorCode::Cancelled, "not run"))),
         channel_(client.pool().take()),
         multi_(channel_->multi) {
     multi_.set_max_connections(rate_.limit());
   }
 
   std::vector<Result<CompletionResponse>> run() {
+    start_what_may(Clock::now());
     while (finished_ < requests_.size()) {
-      start_what_may(Clock::now());
       multi_.perform();
       http::Transfer* transfer = nullptr;
       http::CurlCode code = http::kCurlOk;
       while (multi_.next_done(transfer, code)) on_done(*transfer, code);
       if (finished_ == requests_.size()) break;
-      multi_.poll(poll_timeout(Clock::now()));
+      // Freed slots are refilled at once and sent by the next perform();
+      // the loop sleeps only when nothing could start.
+      if (start_what_may(Clock::now()) == 0) {
+        multi_.poll(poll_timeout(Clock::now()));
+      }
     }
-    std::vector<Result<CompletionResponse>> out;
-    out.reserve(results_.size());
-    for (auto& result : results_) out.push_back(std::move(*result));
-    return out;
+    return std::move(results_);
   }
 
  private:
@@ -97,12 +100,16 @@ class BatchRun {
     return std::nullopt;
   }
 
-  void start_what_may(Clock::time_point now) {
+  /// Starts what the pacing allows; returns how many were started.
+  std::size_t start_what_may(Clock::time_point now) {
+    std::size_t started = 0;
     while (rate_.may_start(in_flight_.size(), now)) {
       const auto index = next_ready(now);
-      if (!index) return;
+      if (!index) break;
       start(*index, now);
+      ++started;
     }
+    return started;
   }
 
   void start(std::size_t index, Clock::time_point now) {
@@ -197,10 +204,10 @@ class BatchRun {
   }
 
   void finish(std::size_t index, Result<CompletionResponse> result) {
-    results_[index].emplace(std::move(result));
+    results_[index] = std::move(result);
     items_[index].call.reset();
     ++finished_;
-    if (options_.on_result) options_.on_result(index, *results_[index]);
+    if (options_.on_result) options_.on_result(index, results_[index]);
   }
 
   Millis poll_timeout(Clock::time_point now) const {
@@ -239,7 +246,7 @@ class BatchRun {
   const BatchOptions& options_;
   RateControl rate_;
   std::vector<Item> items_;
-  std::vector<std::optional<Result<CompletionResponse>>> results_;
+  std::vector<Result<CompletionResponse>> results_;
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retries_;
   std::vector<std::unique_ptr<http::Transfer>> in_flight_;
   std::vector<std::unique_ptr<http::Transfer>> idle_;

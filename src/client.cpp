@@ -75,6 +75,22 @@ void replace_all(std::string& text, std::string_view needle,
   }
 }
 
+/// The lines libcurl sends for `headers`. "Name;" is libcurl's spelling of
+/// a header with an empty value; "Name:" removes the header, which is what
+/// an empty Expect is for.
+std::vector<std::string> header_lines(const HeaderList& headers) {
+  std::vector<std::string> lines;
+  lines.reserve(headers.size());
+  for (const auto& [name, value] : headers) {
+    if (value.empty() && !iequals(name, "Expect")) {
+      lines.push_back(fmt::format("{};", name));
+    } else {
+      lines.push_back(fmt::format("{}: {}", name, value));
+    }
+  }
+  return lines;
+}
+
 /// The URL without its query, which may carry credentials of its own.
 std::string_view loggable_url(std::string_view url) {
   return url.substr(0, url.find('?'));
@@ -164,8 +180,19 @@ ClientImpl::ClientImpl(ClientOptions options) : options_(std::move(options)) {
   for (const auto& [name, value] : options_.default_headers) {
     set_header(base_headers_, name, value);
   }
-  url_ = build_url(options_.base_url, kCompletionsPath, options_.default_query,
-                   {});
+  for (const auto& [name, value] : base_headers_) {
+    if (iequals(name, kRequestIdHeader)) fixed_request_id_ = value;
+  }
+  HeaderList unary = base_headers_;
+  set_header(unary, "Accept", "application/json");
+  unary_lines_ =
+      std::make_shared<const std::vector<std::string>>(header_lines(unary));
+  HeaderList stream = base_headers_;
+  set_header(stream, "Accept", "text/event-stream");
+  stream_lines_ =
+      std::make_shared<const std::vector<std::string>>(header_lines(stream));
+  url_ = std::make_shared<const std::string>(build_url(
+      options_.base_url, kCompletionsPath, options_.default_query, {}));
 }
 
 Result<PreparedCall> ClientImpl::prepare(const CompletionRequest& request,
@@ -186,34 +213,38 @@ Result<PreparedCall> ClientImpl::prepare(const CompletionRequest& request,
   if (auto error = write_request_json(request, stream, prepared.body))
     return *error;
 
-  HeaderList headers = base_headers_;
-  set_header(headers, "Accept",
-             stream ? "text/event-stream" : "application/json");
-  for (const auto& [name, value] : call.extra_headers)
-    set_header(headers, name, value);
-  for (const auto& [name, value] : headers) {
-    if (iequals(name, kRequestIdHeader)) prepared.request_id = value;
-  }
-  if (prepared.request_id.empty()) {
-    prepared.request_id = make_request_id();
-    headers.emplace_back(std::string(kRequestIdHeader), prepared.request_id);
-  }
-
   auto& spec = prepared.spec;
+  if (call.extra_headers.empty()) {
+    // The common case copies no header: the client's lines are shared, and
+    // only the request id is this call's own.
+    spec.shared_header_lines = stream ? stream_lines_ : unary_lines_;
+    prepared.request_id = fixed_request_id_;
+    if (prepared.request_id.empty()) {
+      prepared.request_id = make_request_id();
+      spec.header_lines.push_back(
+          fmt::format("{}: {}", kRequestIdHeader, prepared.request_id));
+    }
+  } else {
+    HeaderList headers = base_headers_;
+    set_header(headers, "Accept",
+               stream ? "text/event-stream" : "application/json");
+    for (const auto& [name, value] : call.extra_headers) {
+      set_header(headers, name, value);
+    }
+    for (const auto& [name, value] : headers) {
+      if (iequals(name, kRequestIdHeader)) prepared.request_id = value;
+    }
+    if (prepared.request_id.empty()) {
+      prepared.request_id = make_request_id();
+      headers.emplace_back(std::string(kRequestIdHeader), prepared.request_id);
+    }
+    spec.header_lines = header_lines(headers);
+  }
   spec.url = call.extra_query.empty()
                  ? url_
-                 : build_url(options_.base_url, kCompletionsPath,
-                             options_.default_query, call.extra_query);
-  spec.header_lines.reserve(headers.size());
-  for (const auto& [name, value] : headers) {
-    // "Name;" is libcurl's spelling of a header with an empty value; "Name:"
-    // would remove it, which is what an empty Expect is for.
-    if (value.empty() && !iequals(name, "Expect")) {
-      spec.header_lines.push_back(fmt::format("{};", name));
-    } else {
-      spec.header_lines.push_back(fmt::format("{}: {}", name, value));
-    }
-  }
+                 : std::make_shared<const std::string>(
+                       build_url(options_.base_url, kCompletionsPath,
+                                 options_.default_query, call.extra_query));
   spec.connect_timeout = options_.connect_timeout;
   spec.proxy = options_.proxy;
   spec.ca_file = options_.ca_file;
@@ -260,7 +291,7 @@ std::optional<Millis> ClientImpl::retry_delay(
     log(LogLevel::Info,
         fmt::format("POST {} attempt {} failed ({}{}): retrying in {} ms "
                     "[request id {}]",
-                    loggable_url(call.spec.url), attempts,
+                    loggable_url(*call.spec.url), attempts,
                     to_string(error.code()),
                     error.http_status() != 0
                         ? fmt::format(", HTTP {}", error.http_status())
@@ -364,7 +395,7 @@ Result<CompletionResponse> ClientImpl::complete(
       }
       if (logging()) {
         log(LogLevel::Warning,
-            fmt::format("POST {} failed: {}", loggable_url(prepared->spec.url),
+            fmt::format("POST {} failed: {}", loggable_url(*prepared->spec.url),
                         result.error().to_string()));
       }
       return finish_error(std::move(result).error(), attempts,

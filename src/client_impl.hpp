@@ -110,7 +110,12 @@ class ClientImpl {
   std::optional<Error> invalid_options_;
   /// The SDK's headers with default_headers applied, as (name, value).
   HeaderList base_headers_;
-  std::string url_;
+  /// base_headers_ with Accept, as lines, for unary calls and for streams.
+  std::shared_ptr<const std::vector<std::string>> unary_lines_;
+  std::shared_ptr<const std::vector<std::string>> stream_lines_;
+  /// An x-request-id the caller fixed in default_headers, if any.
+  std::string fixed_request_id_;
+  std::shared_ptr<const std::string> url_;
   http::Share share_;
   http::ChannelPool pool_{share_};
   std::mutex loop_mutex_;

@@ -20,7 +20,8 @@ StreamState::StreamState(std::shared_ptr<ClientImpl> client,
                          Result<PreparedCall> call)
     : client_(std::move(client)) {
   if (!call) {
-    current_.emplace(client_->finish_error(std::move(call).error(), 0, {}));
+    rejected_.emplace(client_->finish_error(std::move(call).error(), 0, {}));
+    current_ = &*rejected_;
     started_ = true;
     finished_ = true;
     return;
@@ -32,22 +33,23 @@ StreamState::StreamState(std::shared_ptr<ClientImpl> client,
 
 void StreamState::advance() {
   if (finished_) {
-    current_.reset();
+    current_ = nullptr;
     return;
   }
   started_ = true;
+  if (current_ != nullptr) machine_->consume();
   current_ = next_element();
-  if (!current_ || !current_->has_value()) finished_ = true;
+  if (current_ == nullptr || !current_->has_value()) finished_ = true;
 }
 
-std::optional<Result<CompletionChunk>> StreamState::next_element() {
+Result<CompletionChunk>* StreamState::next_element() {
   auto& multi = (*lease_)->multi;
   for (;;) {
     switch (machine_->step(Clock::now())) {
       case StreamMachine::Status::Element:
-        return machine_->take();
+        return machine_->element();
       case StreamMachine::Status::End:
-        return std::nullopt;
+        return nullptr;
       case StreamMachine::Status::Waiting:
         break;
     }
@@ -57,8 +59,8 @@ std::optional<Result<CompletionChunk>> StreamState::next_element() {
       http::CurlCode code = http::kCurlOk;
       if (multi.next_done(done, code)) machine_->on_transfer_done(code);
       const auto status = machine_->step(Clock::now());
-      if (status == StreamMachine::Status::Element) return machine_->take();
-      if (status == StreamMachine::Status::End) return std::nullopt;
+      if (status == StreamMachine::Status::Element) return machine_->element();
+      if (status == StreamMachine::Status::End) return nullptr;
     }
     const auto now = Clock::now();
     const auto until = machine_->wake_time();
@@ -74,8 +76,8 @@ std::optional<Result<CompletionChunk>> StreamState::next_element() {
 
 Result<CompletionResponse> StreamState::collect() {
   if (!started_) advance();
-  while (current_) {
-    if (!current_->has_value()) return std::move(*current_).error();
+  while (current_ != nullptr) {
+    if (!current_->has_value()) return current_->error();
     advance();
   }
   if (!machine_) return Error(ErrorCode::Protocol, "the stream has no state");

@@ -84,30 +84,34 @@ StreamMachine::Status StreamMachine::step(Clock::time_point now) {
     auto event = decoder_.pop_event();
     if (draining_) continue;
     last_data_ = now;
-    auto outcome = handle_event(std::move(event));
-    if (std::holds_alternative<Skip>(outcome)) continue;
-    if (auto* chunk = std::get_if<CompletionChunk>(&outcome)) {
-      delivered_ = true;
-      if (!chunk->choices.empty()) got_completion_ = true;
-      fold(*chunk);
-      element_.emplace(std::move(*chunk));
+    switch (handle_event(std::move(event))) {
+      case EventKind::Skip:
+        continue;
+      case EventKind::Done:
+        if (!got_completion_) {
+          ErrorInfo info = protocol_error("").info();
+          info.code = ErrorCode::Server;
+          info.message =
+              "the stream ended with [DONE] before any completion chunk (the "
+              "Bud gateway answers so when its backend rejected the request)";
+          finish_with(Error(std::move(info)));
+          return Status::Element;
+        }
+        draining_ = true;
+        drain_until_ = now + kDrainAfterDone;
+        continue;
+      case EventKind::Element:
+        break;
+    }
+    if (!element_->has_value()) {
+      Error error = std::move(*element_).error();
+      finish_with(std::move(error));
       return Status::Element;
     }
-    if (std::holds_alternative<Done>(outcome)) {
-      if (!got_completion_) {
-        ErrorInfo info = protocol_error("").info();
-        info.code = ErrorCode::Server;
-        info.message =
-            "the stream ended with [DONE] before any completion chunk (the "
-            "Bud gateway answers so when its backend rejected the request)";
-        finish_with(Error(std::move(info)));
-        return Status::Element;
-      }
-      draining_ = true;
-      drain_until_ = now + kDrainAfterDone;
-      continue;
-    }
-    finish_with(std::get<Error>(std::move(outcome)));
+    const CompletionChunk& chunk = **element_;
+    delivered_ = true;
+    if (!chunk.choices.empty()) got_completion_ = true;
+    fold(chunk);
     return Status::Element;
   }
 
@@ -249,27 +253,35 @@ Error StreamMachine::protocol_error(std::string message) const {
   return Error(std::move(info));
 }
 
-StreamMachine::EventOutcome StreamMachine::handle_event(SseEvent&& event) {
-  if (!event.error.empty()) return in_stream_error(event.error);
-  if (event.type == "error") return in_stream_error(event.data);
+StreamMachine::EventKind StreamMachine::handle_event(SseEvent&& event) {
+  if (!event.error.empty()) {
+    element_.emplace(in_stream_error(event.error));
+    return EventKind::Element;
+  }
+  if (event.type == "error") {
+    element_.emplace(in_stream_error(event.data));
+    return EventKind::Element;
+  }
   // Other named events (pings and the like) carry nothing for us.
-  if (!event.type.empty() && event.type != "message") return Skip{};
-  if (event.data == kDone) return Done{};
+  if (!event.type.empty() && event.type != "message") return EventKind::Skip;
+  if (event.data == kDone) return EventKind::Done;
   if (event.data.compare(0, kDone.size(), kDone) == 0) {
-    return protocol_error(fmt::format("malformed end of stream: \"{}\"",
-                                      event.data.substr(0, 64)));
+    element_.emplace(protocol_error(fmt::format(
+        "malformed end of stream: \"{}\"", event.data.substr(0, 64))));
+    return EventKind::Element;
   }
   thread_local ResponseParser parser;
-  auto chunk = parser.parse_chunk(std::move(event.data));
-  if (!chunk) {
-    ErrorInfo info = std::move(chunk).error().info();
+  // Parsed straight into the slot the caller reads: no chunk is moved.
+  element_.emplace(parser.parse_chunk(std::move(event.data)));
+  if (!element_->has_value()) {
+    ErrorInfo info = std::move(*element_).error().info();
     info.http_status = transfer_.status();
     if (auto id = headers_.get(kRequestIdHeader)) {
       info.request_id = std::string(*id);
     }
-    return Error(std::move(info));
+    element_.emplace(Error(std::move(info)));
   }
-  return std::move(*chunk);
+  return EventKind::Element;
 }
 
 Error StreamMachine::end_of_body_error() {

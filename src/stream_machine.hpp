@@ -13,7 +13,6 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include <variant>
 
 #include "client_impl.hpp"
 #include "sse/decoder.hpp"
@@ -43,8 +42,13 @@ class StreamMachine {
   /// Advances without blocking: starts an attempt when one is due, decodes
   /// what arrived, applies timeouts.
   Status step(Clock::time_point now);
-  /// The element step() announced.
+  /// The element step() announced, moved out.
   Result<CompletionChunk> take();
+  /// The element step() announced, in place (no copy); consume() drops it.
+  Result<CompletionChunk>* element() noexcept {
+    return element_ ? &*element_ : nullptr;
+  }
+  void consume() noexcept { element_.reset(); }
 
   /// The driver saw the transfer finish with `code`.
   void on_transfer_done(http::CurlCode code);
@@ -64,14 +68,13 @@ class StreamMachine {
   }
 
  private:
-  struct Skip {};
-  struct Done {};
-  using EventOutcome = std::variant<Skip, Done, CompletionChunk, Error>;
+  /// What an event was; for Element, element_ holds the chunk or the error.
+  enum class EventKind { Skip, Done, Element };
 
   std::optional<Error> start_attempt(Clock::time_point now);
   bool on_data(std::string_view bytes);
   void stop_transfer() noexcept;
-  EventOutcome handle_event(SseEvent&& event);
+  EventKind handle_event(SseEvent&& event);
   Error end_of_body_error();
   Error in_stream_error(std::string_view json) const;
   Error protocol_error(std::string message) const;

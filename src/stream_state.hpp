@@ -19,17 +19,16 @@ class StreamState {
   StreamState(std::shared_ptr<ClientImpl> client, Result<PreparedCall> call);
 
   bool started() const noexcept { return started_; }
-  bool done() const noexcept { return finished_ && !current_; }
-  Result<CompletionChunk>* current() noexcept {
-    return current_ ? &*current_ : nullptr;
-  }
+  bool done() const noexcept { return current_ == nullptr && started_; }
+  Result<CompletionChunk>* current() noexcept { return current_; }
   /// Reads the next element; after an error or the end, the stream is done.
   void advance();
   Result<CompletionResponse> collect();
   const ResponseHeaders& headers() const noexcept;
 
  private:
-  std::optional<Result<CompletionChunk>> next_element();
+  /// Drives the machine to its next element; null at the clean end.
+  Result<CompletionChunk>* next_element();
 
   // Destroyed last to first: the machine (which uses the leased channel),
   // then the lease (which returns the channel to the client's pool), then
@@ -37,7 +36,11 @@ class StreamState {
   std::shared_ptr<ClientImpl> client_;
   std::optional<http::ChannelPool::Lease> lease_;
   std::optional<StreamMachine> machine_;
-  std::optional<Result<CompletionChunk>> current_;
+  /// Set when the call was rejected before a machine could exist.
+  std::optional<Result<CompletionChunk>> rejected_;
+  /// The element the iterator reads: in the machine (or rejected_), never
+  /// copied out.
+  Result<CompletionChunk>* current_ = nullptr;
   bool started_ = false;
   bool finished_ = false;
 };

@@ -4,7 +4,11 @@
 
 #include <curl/curl.h>
 
+#include <strings.h>
+
 #include <array>
+#include <charconv>
+#include <cstddef>
 #include <cstring>
 #include <utility>
 
@@ -16,6 +20,10 @@ void ensure_global_init() {
   static const CURLcode kInit = curl_global_init(CURL_GLOBAL_DEFAULT);
   (void)kInit;
 }
+
+constexpr std::string_view kContentLength = "content-length";
+/// What the JSON parser needs past a body's end (simdjson's padding).
+constexpr std::size_t kParserPadding = 64;
 
 CURL* easy(void* handle) { return static_cast<CURL*>(handle); }
 CURLM* multi(void* handle) { return static_cast<CURLM*>(handle); }
@@ -127,48 +135,12 @@ Transfer::Transfer(const Share& share) : error_buffer_(CURL_ERROR_SIZE, '\0') {
 
 Transfer::~Transfer() {
   if (handle_ != nullptr) curl_easy_cleanup(easy(handle_));
-  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
 }
 
-std::optional<Error> Transfer::prepare(const RequestSpec& spec,
-                                       std::string_view body,
-                                       std::size_t max_body_bytes,
-                                       DataSink sink) {
-  if (handle_ == nullptr) {
-    return Error(ErrorCode::Connection, "libcurl could not create a handle");
-  }
-  status_ = 0;
-  headers_done_ = false;
-  body_too_large_ = false;
-  aborted_by_sink_ = false;
-  max_body_bytes_ = max_body_bytes;
-  headers_.clear();
-  body_.clear();
-  sink_ = std::move(sink);
-  error_buffer_.assign(CURL_ERROR_SIZE, '\0');
-
-  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
-  curl_slist* list = nullptr;
-  for (const auto& line : spec.header_lines) {
-    curl_slist* next = curl_slist_append(list, line.c_str());
-    if (next == nullptr) {
-      curl_slist_free_all(list);
-      header_list_ = nullptr;
-      return Error(ErrorCode::Connection, "out of memory building headers");
-    }
-    list = next;
-  }
-  header_list_ = list;
-
-  // Only what differs between requests is set here; the rest of a reused
-  // handle's settings stay as the previous request left them, which is why
-  // every option that any request sets is set by every request.
+std::optional<Error> Transfer::configure_once() {
+  if (configured_) return std::nullopt;
   OptionSetter set(easy(handle_));
-  set.set(CURLOPT_URL, spec.url.c_str())
-      .set(CURLOPT_POST, 1L)
-      .set(CURLOPT_POSTFIELDS, body.data())
-      .set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))
-      .set(CURLOPT_HTTPHEADER, list)
+  set.set(CURLOPT_POST, 1L)
       .set(CURLOPT_HEADERFUNCTION, header_trampoline)
       .set(CURLOPT_HEADERDATA, this)
       .set(CURLOPT_WRITEFUNCTION, body_trampoline)
@@ -180,13 +152,63 @@ std::optional<Error> Transfer::prepare(const RequestSpec& spec,
       .set(CURLOPT_FOLLOWLOCATION, 0L)
       .set(CURLOPT_SSL_VERIFYPEER, 1L)
       .set(CURLOPT_SSL_VERIFYHOST, 2L)
+      .set(CURLOPT_PROTOCOLS_STR, "http,https");
+  if (set.result() != CURLE_OK) {
+    ErrorInfo info;
+    info.code = ErrorCode::InvalidArgument;
+    info.message = "libcurl rejected an option";
+    info.transport_detail = curl_easy_strerror(set.result());
+    return Error(std::move(info));
+  }
+  configured_ = true;
+  return std::nullopt;
+}
+
+std::optional<Error> Transfer::prepare(const RequestSpec& spec,
+                                       std::string_view body,
+                                       std::size_t max_body_bytes,
+                                       DataSink sink) {
+  if (handle_ == nullptr) {
+    return Error(ErrorCode::Connection, "libcurl could not create a handle");
+  }
+  if (auto error = configure_once()) return error;
+  status_ = 0;
+  headers_done_ = false;
+  body_too_large_ = false;
+  aborted_by_sink_ = false;
+  expected_body_bytes_ = 0;
+  max_body_bytes_ = max_body_bytes;
+  headers_.clear();
+  body_.clear();
+  sink_ = std::move(sink);
+  error_buffer_[0] = '\0';
+
+  header_nodes_.clear();
+  auto add_lines = [&](const std::vector<std::string>& lines) {
+    for (const auto& line : lines) {
+      header_nodes_.push_back(
+          curl_slist{const_cast<char*>(line.c_str()), nullptr});
+    }
+  };
+  if (spec.shared_header_lines) add_lines(*spec.shared_header_lines);
+  add_lines(spec.header_lines);
+  for (std::size_t i = 0; i + 1 < header_nodes_.size(); ++i) {
+    header_nodes_[i].next = &header_nodes_[i + 1];
+  }
+  curl_slist* list = header_nodes_.empty() ? nullptr : header_nodes_.data();
+
+  // What differs between requests; configure_once() set the rest.
+  OptionSetter set(easy(handle_));
+  set.set(CURLOPT_URL, spec.url ? spec.url->c_str() : "")
+      .set(CURLOPT_POSTFIELDS, body.data())
+      .set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))
+      .set(CURLOPT_HTTPHEADER, list)
       .set(CURLOPT_CONNECTTIMEOUT_MS,
            static_cast<long>(spec.connect_timeout.count()))
       .set(CURLOPT_TIMEOUT_MS, static_cast<long>(spec.total_timeout.count()))
       .set(CURLOPT_PROXY, spec.proxy.empty() ? nullptr : spec.proxy.c_str())
       .set(CURLOPT_CAINFO,
-           spec.ca_file.empty() ? nullptr : spec.ca_file.c_str())
-      .set(CURLOPT_PROTOCOLS_STR, "http,https");
+           spec.ca_file.empty() ? nullptr : spec.ca_file.c_str());
   if (set.result() != CURLE_OK) {
     ErrorInfo info;
     info.code = ErrorCode::InvalidArgument;
@@ -220,7 +242,16 @@ std::size_t Transfer::on_header(const char* data, std::size_t size) {
   }
   const auto colon = trimmed.find(':');
   if (colon != std::string_view::npos) {
-    headers_.add(trimmed.substr(0, colon), trim(trimmed.substr(colon + 1)));
+    const std::string_view name = trimmed.substr(0, colon);
+    const std::string_view value = trim(trimmed.substr(colon + 1));
+    headers_.add(name, value);
+    if (name.size() == kContentLength.size() &&
+        strncasecmp(name.data(), kContentLength.data(), name.size()) == 0) {
+      std::size_t length = 0;
+      const auto [end, error] =
+          std::from_chars(value.data(), value.data() + value.size(), length);
+      if (error == std::errc()) expected_body_bytes_ = length;
+    }
   }
   return size;
 }
@@ -235,6 +266,11 @@ std::size_t Transfer::on_body(const char* data, std::size_t size) {
   if (body_.size() + size > max_body_bytes_) {
     body_too_large_ = true;
     return 0;
+  }
+  if (body_.empty() && expected_body_bytes_ <= max_body_bytes_) {
+    // One allocation for the whole body, with room for the JSON parser's
+    // padding, instead of regrowing it as the bytes arrive.
+    body_.reserve(expected_body_bytes_ + kParserPadding);
   }
   body_.append(data, size);
   return size;

@@ -18,6 +18,9 @@
 #include <string_view>
 #include <vector>
 
+// libcurl's header-list node; only curl.cpp sees its definition.
+struct curl_slist;
+
 namespace budgateway::detail::http {
 
 using Millis = std::chrono::milliseconds;
@@ -28,8 +31,12 @@ inline constexpr CurlCode kCurlOk = 0;
 
 /// One POST, as the transport needs it.
 struct RequestSpec {
-  std::string url;
-  /// Complete header lines, "Name: value".
+  /// Shared by the requests of a client, so a call copies no string.
+  std::shared_ptr<const std::string> url;
+  /// Header lines ("Name: value") shared by the requests of a client; may
+  /// be null. Sent first.
+  std::shared_ptr<const std::vector<std::string>> shared_header_lines;
+  /// This request's own header lines, sent after the shared ones.
   std::vector<std::string> header_lines;
   Millis connect_timeout{10000};
   /// Bounds the whole transfer; zero: unbounded.
@@ -100,9 +107,16 @@ class Transfer {
   std::size_t on_body(const char* data, std::size_t size);
 
  private:
+  /// Sets what is the same for every request, once per handle.
+  std::optional<Error> configure_once();
+
   void* handle_ = nullptr;
-  void* header_list_ = nullptr;
+  bool configured_ = false;
+  /// libcurl's header list, built over the spec's own strings (curl reads
+  /// the list, never frees or changes it), so no line is copied.
+  std::vector<curl_slist> header_nodes_;
   std::string error_buffer_;
+  std::size_t expected_body_bytes_ = 0;
   int status_ = 0;
   bool headers_done_ = false;
   bool body_too_large_ = false;

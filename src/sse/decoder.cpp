@@ -39,6 +39,11 @@ std::optional<std::int64_t> parse_retry(std::string_view value) {
   return milliseconds;
 }
 
+/// Spare capacity left in a new event's data: the JSON parser that reads it
+/// needs this much padding (simdjson's SIMDJSON_PADDING) and would otherwise
+/// reallocate every chunk to add it.
+constexpr std::size_t kParserPadding = 64;
+
 void append_line(std::string& buffer, std::string_view value) {
   buffer.append(value);
   buffer.push_back('\n');
@@ -153,6 +158,9 @@ void SseDecoder::process_line(std::string_view line) {
 
 void SseDecoder::process_field(std::string_view name, std::string_view value) {
   if (name == kDataField) {
+    if (pending_.data.empty()) {
+      pending_.data.reserve(value.size() + 1 + kParserPadding);
+    }
     append_line(pending_.data, value);
   } else if (name == kEventField) {
     pending_.type.assign(value);

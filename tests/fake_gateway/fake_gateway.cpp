@@ -214,6 +214,7 @@ int run(const CliOptions& cli) {
   int listen_socket = -1;
   configure(server, cli, listen_socket);
   service.install(server);
+  service.count_connections_with([&server] { return server.connections(); });
 
   const int port = cli.port == 0 ? server.bind_to_any_port(kHost)
                    : server.bind_to_port(kHost, cli.port) ? cli.port

@@ -726,10 +726,17 @@ std::int64_t GatewayService::attempts(const std::string& request_id) {
   return found == attempts_.end() ? 0 : found->second;
 }
 
+void GatewayService::count_connections_with(
+    std::function<std::uint64_t()> source) {
+  connection_count_ = std::move(source);
+}
+
 std::string GatewayService::stats_json() {
+  const std::uint64_t connections = connection_count_ ? connection_count_() : 0;
   return R"({"requests":)" + std::to_string(requests_.load()) +
          R"(,"rate_limited":)" + std::to_string(rate_limited_.load()) +
-         R"(,"completions":)" + std::to_string(completions_.load()) + "}";
+         R"(,"completions":)" + std::to_string(completions_.load()) +
+         R"(,"connections":)" + std::to_string(connections) + "}";
 }
 
 }  // namespace fake_gateway

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <httplib.h>
+#include <functional>
 
 #include <atomic>
 #include <cstddef>
@@ -55,6 +56,8 @@ class GatewayService {
   GatewayService(ServiceOptions options, StopSignal& stop);
 
   void install(httplib::Server& server);
+  // Where /_stats reads the number of connections accepted.
+  void count_connections_with(std::function<std::uint64_t()> source);
 
  private:
   void handle_completion(const httplib::Request& request,
@@ -81,6 +84,7 @@ class GatewayService {
   std::atomic<std::int64_t> rate_limited_{0};
   std::atomic<std::int64_t> completions_{0};
   std::atomic<std::uint64_t> next_id_{1};
+  std::function<std::uint64_t()> connection_count_;
 };
 
 }  // namespace fake_gateway

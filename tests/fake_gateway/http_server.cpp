@@ -144,6 +144,7 @@ void HttpServer::stop_all() {
 }
 
 bool HttpServer::process_and_close_socket(socket_t sock) {
+  ++connections_;
   ConnectionStream stream(sock, wake_fd_,
                           to_millis(read_timeout_sec_, read_timeout_usec_),
                           to_millis(write_timeout_sec_, write_timeout_usec_));

@@ -7,7 +7,9 @@
 
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
+#include <cstdint>
 
 namespace fake_gateway {
 
@@ -21,10 +23,14 @@ class HttpServer : public httplib::Server {
   // Stops accepting and wakes every connection waiting for a request.
   void stop_all();
 
+  // Connections accepted so far: what tests read to see keep-alive reuse.
+  std::uint64_t connections() const { return connections_.load(); }
+
  private:
   bool process_and_close_socket(socket_t sock) override;
 
   int wake_fd_;
+  std::atomic<std::uint64_t> connections_{0};
 };
 
 }  // namespace fake_gateway

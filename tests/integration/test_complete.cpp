@@ -522,3 +522,30 @@ TEST_CASE("one client serves many threads at once") {
   for (auto& thread : threads) thread.join();
   CHECK(ok == kThreads * kCallsEach);
 }
+
+TEST_CASE("sequential calls reuse one keep-alive connection") {
+  FakeGatewayProcess gateway;
+  bg::Client own(options_for(gateway));
+  for (int i = 0; i < 20; ++i) REQUIRE(own.complete(simple_request()));
+  Json stats(budgateway::testing::http_get(gateway.origin() + "/_stats"));
+  CHECK(int64_t(stats.root()["requests"]) == 20);
+  // One for the calls; /_stats's own GET may open another.
+  CHECK(int64_t(stats.root()["connections"]) <= 2);
+}
+
+TEST_CASE("a batch reuses its connections across items and batches") {
+  FakeGatewayProcess gateway;
+  bg::Client own(options_for(gateway));
+  std::vector<bg::CompletionRequest> requests(200, simple_request());
+  for (int round = 0; round < 2; ++round) {
+    for (const auto& result :
+         own.complete_many(requests, {.max_concurrency = 8})) {
+      REQUIRE(result);
+    }
+  }
+  Json stats(budgateway::testing::http_get(gateway.origin() + "/_stats"));
+  CHECK(int64_t(stats.root()["requests"]) == 400);
+  // About one connection per concurrent transfer, not one per request: a
+  // connection still closing when the next transfer starts may add one.
+  CHECK(int64_t(stats.root()["connections"]) <= 16);
+}
