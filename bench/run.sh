@@ -16,6 +16,8 @@ root=$(dirname "$here")
 build=${BENCH_BUILD:-$root/build/bench}
 work=${BENCH_WORK:-$(mktemp -d /tmp/bg-bench.XXXXXX)}
 mkdir -p "$work"
+# nginx workers drop root; they must be able to reach the canned files.
+chmod a+rx "$work"
 # Figure 5 holds 1,000 connections open; each side needs a descriptor apiece.
 wanted_files=8192
 # The openai package is slow enough that one round (after a warm-up) already

@@ -271,17 +271,24 @@ StreamMachine::EventKind StreamMachine::handle_event(SseEvent&& event) {
     return EventKind::Element;
   }
   thread_local ResponseParser parser;
-  // Parsed straight into the slot the caller reads: no chunk is moved.
-  element_.emplace(parser.parse_chunk(std::move(event.data)));
-  if (!element_->has_value()) {
-    ErrorInfo info = std::move(*element_).error().info();
+  if (auto error = parser.parse_chunk_into(std::move(event.data), spare_)) {
+    ErrorInfo info = std::move(*error).info();
     info.http_status = transfer_.status();
     if (auto id = headers_.get(kRequestIdHeader)) {
       info.request_id = std::string(*id);
     }
     element_.emplace(Error(std::move(info)));
+  } else {
+    element_.emplace(std::move(spare_));
   }
   return EventKind::Element;
+}
+
+void StreamMachine::consume() noexcept {
+  // The chunk's buffers go back to spare_ for the next chunk (unless the
+  // caller moved the chunk out, which leaves nothing to keep).
+  if (element_ && element_->has_value()) spare_ = std::move(**element_);
+  element_.reset();
 }
 
 Error StreamMachine::end_of_body_error() {

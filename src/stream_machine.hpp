@@ -48,7 +48,7 @@ class StreamMachine {
   Result<CompletionChunk>* element() noexcept {
     return element_ ? &*element_ : nullptr;
   }
-  void consume() noexcept { element_.reset(); }
+  void consume() noexcept;
 
   /// The driver saw the transfer finish with `code`.
   void on_transfer_done(http::CurlCode code);
@@ -90,6 +90,8 @@ class StreamMachine {
   http::Transfer& transfer_;
   SseDecoder decoder_;
   std::optional<Result<CompletionChunk>> element_;
+  /// The last chunk's storage, parsed into again so its buffers are reused.
+  CompletionChunk spare_;
   CompletionResponse folded_;
   ResponseHeaders headers_;
   std::string other_body_;

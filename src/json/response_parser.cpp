@@ -541,9 +541,29 @@ struct ResponseParser::Impl {
 
   Result<CompletionResponse> parse(std::string body, std::string_view what,
                                    bool errors_are_typed) {
+    CompletionResponse response;
+    if (auto error =
+            parse_into(std::move(body), what, errors_are_typed, response)) {
+      return *std::move(error);
+    }
+    return response;
+  }
+
+  // Fills `response`, whose strings and vectors keep their capacity, so a
+  // stream that parses every chunk into the same object stops allocating
+  // for them.
+  std::optional<Error> parse_into(std::string body, std::string_view what,
+                                  bool errors_are_typed,
+                                  CompletionResponse& response) {
     // Padding goes into the string's own capacity, so parsing needs no copy.
     body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-    CompletionResponse response;
+    response.id.clear();
+    response.object.clear();
+    response.created = 0;
+    response.model.clear();
+    response.choices.clear();
+    response.usage.reset();
+    response.system_fingerprint.reset();
     ErrorMembers errors;
     bool is_object = true;
     bool has_choices = false;
@@ -568,7 +588,7 @@ struct ResponseParser::Impl {
     }
     if (!has_choices) return missing_choices(what, std::move(errors), body);
     ResponseAccess::raw_json(response) = std::move(body);
-    return response;
+    return std::nullopt;
   }
 
   // `body` must have SIMDJSON_PADDING spare bytes of capacity.
@@ -622,6 +642,11 @@ Result<CompletionResponse> ResponseParser::parse_completion(std::string body) {
 
 Result<CompletionChunk> ResponseParser::parse_chunk(std::string data) {
   return impl_->parse(std::move(data), "stream chunk", true);
+}
+
+std::optional<Error> ResponseParser::parse_chunk_into(std::string data,
+                                                      CompletionChunk& out) {
+  return impl_->parse_into(std::move(data), "stream chunk", true, out);
 }
 
 ApiErrorFields parse_api_error(std::string_view body) {

@@ -9,6 +9,7 @@
 #include <budgateway/result.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -45,6 +46,11 @@ class ResponseParser {
   /// member instead yields the typed error it describes (code from its
   /// `type`/`code` via code_from_api_error, default Server).
   Result<CompletionChunk> parse_chunk(std::string data);
+
+  /// As parse_chunk, into `out`, whose strings and vectors keep their
+  /// capacity (a stream reuses one chunk object). On an error `out` holds
+  /// part of the chunk and must not be read.
+  std::optional<Error> parse_chunk_into(std::string data, CompletionChunk& out);
 
  private:
   struct Impl;
