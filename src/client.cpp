@@ -25,6 +25,9 @@ constexpr std::string_view kDefaultBaseUrl = "https://gateway.bud.studio/v1";
 constexpr std::string_view kCompletionsPath = "/completions";
 constexpr std::string_view kRequestIdHeader = "x-request-id";
 constexpr std::string_view kRedacted = "[REDACTED]";
+/// Bodies above this size would make libcurl send `Expect: 100-continue`
+/// (its threshold is this or more, depending on the version).
+constexpr std::size_t kExpectThreshold = 1024;
 /// How long a blocked transfer sleeps between checks when nothing wakes it;
 /// cancellation wakes it at once, so this only bounds a missed wake-up.
 constexpr Millis kPollInterval{1000};
@@ -175,8 +178,6 @@ ClientImpl::ClientImpl(ClientOptions options) : options_(std::move(options)) {
             ? options_.api_key
             : fmt::format("{} {}", options_.auth_scheme, options_.api_key));
   }
-  // libcurl would otherwise hold large bodies for a 100-continue round trip.
-  set_header(base_headers_, "Expect", "");
   for (const auto& [name, value] : options_.default_headers) {
     set_header(base_headers_, name, value);
   }
@@ -214,6 +215,11 @@ Result<PreparedCall> ClientImpl::prepare(const CompletionRequest& request,
     return *error;
 
   auto& spec = prepared.spec;
+  if (prepared.body.size() > kExpectThreshold) {
+    // libcurl would otherwise hold a large body for a 100-continue round
+    // trip; "Expect:" removes the header.
+    spec.header_lines.emplace_back("Expect:");
+  }
   if (call.extra_headers.empty()) {
     // The common case copies no header: the client's lines are shared, and
     // only the request id is this call's own.
@@ -238,7 +244,9 @@ Result<PreparedCall> ClientImpl::prepare(const CompletionRequest& request,
       prepared.request_id = make_request_id();
       headers.emplace_back(std::string(kRequestIdHeader), prepared.request_id);
     }
-    spec.header_lines = header_lines(headers);
+    for (auto& line : header_lines(headers)) {
+      spec.header_lines.push_back(std::move(line));
+    }
   }
   spec.url = call.extra_query.empty()
                  ? url_

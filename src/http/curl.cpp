@@ -147,7 +147,7 @@ std::optional<Error> Transfer::configure_once() {
       .set(CURLOPT_WRITEDATA, this)
       .set(CURLOPT_ERRORBUFFER, error_buffer_.data())
       .set(CURLOPT_NOSIGNAL, 1L)
-      .set(CURLOPT_ACCEPT_ENCODING, "")
+      .set(CURLOPT_ACCEPT_ENCODING, "gzip")
       .set(CURLOPT_TCP_KEEPALIVE, 1L)
       .set(CURLOPT_FOLLOWLOCATION, 0L)
       .set(CURLOPT_SSL_VERIFYPEER, 1L)

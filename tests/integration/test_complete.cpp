@@ -549,3 +549,14 @@ TEST_CASE("a batch reuses its connections across items and batches") {
   // connection still closing when the next transfer starts may add one.
   CHECK(int64_t(stats.root()["connections"]) <= 16);
 }
+
+TEST_CASE(
+    "a large body is sent at once, without an Expect: 100-continue wait") {
+  bg::CompletionRequest request = simple_request();
+  request.prompt = std::string(200 * 1024, 'a');
+  auto result = client().complete(request, scenario("echo"));
+  REQUIRE(result);
+  Echo echo(*result);
+  CHECK(echo.header("expect") == "<absent>");
+  CHECK(echo.body().size() > 200 * 1024);
+}
