@@ -64,6 +64,14 @@ class OptionSetter {
   CURLcode result_ = CURLE_OK;
 };
 
+Error rejected_option(CURLcode code) {
+  ErrorInfo info;
+  info.code = ErrorCode::InvalidArgument;
+  info.message = "libcurl rejected an option";
+  info.transport_detail = curl_easy_strerror(code);
+  return Error(std::move(info));
+}
+
 ErrorCode code_for(CURLcode code) {
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -153,13 +161,7 @@ std::optional<Error> Transfer::configure_once() {
       .set(CURLOPT_SSL_VERIFYPEER, 1L)
       .set(CURLOPT_SSL_VERIFYHOST, 2L)
       .set(CURLOPT_PROTOCOLS_STR, "http,https");
-  if (set.result() != CURLE_OK) {
-    ErrorInfo info;
-    info.code = ErrorCode::InvalidArgument;
-    info.message = "libcurl rejected an option";
-    info.transport_detail = curl_easy_strerror(set.result());
-    return Error(std::move(info));
-  }
+  if (set.result() != CURLE_OK) return rejected_option(set.result());
   configured_ = true;
   return std::nullopt;
 }
@@ -209,13 +211,7 @@ std::optional<Error> Transfer::prepare(const RequestSpec& spec,
       .set(CURLOPT_PROXY, spec.proxy.empty() ? nullptr : spec.proxy.c_str())
       .set(CURLOPT_CAINFO,
            spec.ca_file.empty() ? nullptr : spec.ca_file.c_str());
-  if (set.result() != CURLE_OK) {
-    ErrorInfo info;
-    info.code = ErrorCode::InvalidArgument;
-    info.message = "libcurl rejected an option";
-    info.transport_detail = curl_easy_strerror(set.result());
-    return Error(std::move(info));
-  }
+  if (set.result() != CURLE_OK) return rejected_option(set.result());
   return std::nullopt;
 }
 

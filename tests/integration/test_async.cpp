@@ -14,9 +14,11 @@
 
 #include "catch.hpp"
 #include "fake_gateway_process.hpp"
+#include "integration_helpers.hpp"
 
 namespace bg = budgateway;
 using budgateway::testing::FakeGatewayProcess;
+using budgateway::testing::scenario;
 using namespace std::chrono_literals;
 
 namespace {
@@ -36,13 +38,6 @@ bg::CompletionRequest request(int max_tokens = 6) {
   r.prompt = "The quick brown fox";
   r.max_tokens = max_tokens;
   return r;
-}
-
-bg::CallOptions scenario(std::string name, bg::HeaderList more = {}) {
-  bg::CallOptions call;
-  call.extra_headers.emplace_back("x-fake-scenario", std::move(name));
-  for (auto& header : more) call.extra_headers.push_back(std::move(header));
-  return call;
 }
 
 /// Collects one async stream's callbacks and lets a test wait for its end.

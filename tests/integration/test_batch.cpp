@@ -9,6 +9,7 @@
 
 #include "catch.hpp"
 #include "fake_gateway_process.hpp"
+#include "integration_helpers.hpp"
 #include "test_http.hpp"
 
 namespace bg = budgateway;

@@ -12,11 +12,13 @@
 
 #include "catch.hpp"
 #include "fake_gateway_process.hpp"
+#include "integration_helpers.hpp"
 #include "test_http.hpp"
 
 namespace bg = budgateway;
 using budgateway::testing::FakeGatewayProcess;
 using budgateway::testing::Json;
+using budgateway::testing::scenario;
 using namespace std::chrono_literals;
 
 namespace {
@@ -42,13 +44,6 @@ bg::CompletionRequest simple_request() {
   request.prompt = "Write a tagline for an ice cream shop.";
   request.max_tokens = 5;
   return request;
-}
-
-bg::CallOptions scenario(std::string name, bg::HeaderList more = {}) {
-  bg::CallOptions call;
-  call.extra_headers.emplace_back("x-fake-scenario", std::move(name));
-  for (auto& header : more) call.extra_headers.push_back(std::move(header));
-  return call;
 }
 
 bg::CallOptions error_scenario(int status, const char* shape,

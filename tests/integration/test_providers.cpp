@@ -16,14 +16,18 @@
 
 #include "catch.hpp"
 #include "fake_gateway_process.hpp"
+#include "integration_helpers.hpp"
 #include "provider_fixtures.hpp"
 #include "test_http.hpp"
 
 namespace bg = budgateway;
 namespace providers = budgateway::providers;
+using budgateway::testing::drain;
+using budgateway::testing::Drained;
 using budgateway::testing::FakeGatewayProcess;
 using budgateway::testing::Json;
 using budgateway::testing::Provider;
+using budgateway::testing::scenario;
 using namespace std::chrono_literals;
 
 namespace {
@@ -76,13 +80,6 @@ bg::CompletionRequest request() {
   r.prompt = "Say hello";
   r.max_tokens = 3;
   return r;
-}
-
-bg::CallOptions scenario(std::string name, bg::HeaderList more = {}) {
-  bg::CallOptions call;
-  call.extra_headers.emplace_back("x-fake-scenario", std::move(name));
-  for (auto& header : more) call.extra_headers.push_back(std::move(header));
-  return call;
 }
 
 /// What the fake gateway received, from the `echo` scenario's answer.
@@ -140,23 +137,6 @@ bg::ClientOptions preset_for(Provider provider) {
 bg::CallOptions fixture_call(const char* path, bg::HeaderList more = {}) {
   more.emplace_back("x-fake-fixture", path);
   return scenario("fixture", std::move(more));
-}
-
-struct Drained {
-  std::vector<bg::CompletionChunk> chunks;
-  std::optional<bg::Error> error;
-};
-
-Drained drain(bg::CompletionStream stream) {
-  Drained out;
-  for (auto& element : stream) {
-    if (!element) {
-      out.error = element.error();
-      break;
-    }
-    out.chunks.push_back(std::move(*element));
-  }
-  return out;
 }
 
 }  // namespace

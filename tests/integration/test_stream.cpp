@@ -9,11 +9,15 @@
 
 #include "catch.hpp"
 #include "fake_gateway_process.hpp"
+#include "integration_helpers.hpp"
 #include "test_http.hpp"
 
 namespace bg = budgateway;
+using budgateway::testing::drain;
+using budgateway::testing::Drained;
 using budgateway::testing::FakeGatewayProcess;
 using budgateway::testing::Json;
+using budgateway::testing::scenario;
 using namespace std::chrono_literals;
 
 namespace {
@@ -34,40 +38,6 @@ bg::CompletionRequest request(int max_tokens = 12, int n = 1) {
   r.max_tokens = max_tokens;
   if (n != 1) r.n = n;
   return r;
-}
-
-bg::CallOptions scenario(std::string name, bg::HeaderList more = {}) {
-  bg::CallOptions call;
-  call.extra_headers.emplace_back("x-fake-scenario", std::move(name));
-  for (auto& header : more) call.extra_headers.push_back(std::move(header));
-  return call;
-}
-
-/// Everything a stream yielded: the chunks, and the error that ended it.
-struct Drained {
-  std::vector<bg::CompletionChunk> chunks;
-  std::optional<bg::Error> error;
-  std::string text(std::int64_t index = 0) const {
-    std::string all;
-    for (const auto& chunk : chunks) {
-      for (const auto& choice : chunk.choices) {
-        if (choice.index == index) all += choice.text;
-      }
-    }
-    return all;
-  }
-};
-
-Drained drain(bg::CompletionStream stream) {
-  Drained out;
-  for (auto& element : stream) {
-    if (!element) {
-      out.error = element.error();
-      break;
-    }
-    out.chunks.push_back(std::move(*element));
-  }
-  return out;
 }
 
 }  // namespace
