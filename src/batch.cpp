@@ -47,6 +47,11 @@ class BatchRun {
   BatchRun(ClientImpl& client, const std::vector<CompletionRequest>& requests,
            const BatchOptions& options)
       : client_(client),
+        channel_(client.pool().take()),
+        // No CURLMOPT_MAX_TOTAL_CONNECTIONS: RateControl bounds the transfers
+        // in flight, and a limit set on a pooled multi handle would outlive
+        // the batch (a later call on it could wait as a pending transfer).
+        multi_(channel_->multi),
         requests_(requests),
         options_(options),
         rate_(std::max<std::size_t>(1,
@@ -55,12 +60,8 @@ class BatchRun {
               options.max_requests_per_minute),
         items_(requests.size()),
         // Every slot is overwritten by finish(); one vector, returned as is.
-        results_(requests.size(), Result<CompletionResponse>(
-                                      Error(ErrorCode::Cancelled, "not run"))),
-        channel_(client.pool().take()),
-        multi_(channel_->multi) {
-    multi_.set_max_connections(rate_.limit());
-  }
+        results_(requests.size(), Result<CompletionResponse>(Error(
+                                      ErrorCode::Cancelled, "not run"))) {}
 
   std::vector<Result<CompletionResponse>> run() {
     start_what_may(Clock::now());
@@ -242,6 +243,12 @@ class BatchRun {
   }
 
   ClientImpl& client_;
+  // A pooled channel's multi handle, whose connections outlive the batch.
+  // Declared before the transfers: they are destroyed first, so no easy
+  // handle that was in this multi handle outlives its return to the pool,
+  // where another thread may take it at once.
+  http::ChannelPool::Lease channel_;
+  http::Multi& multi_;
   const std::vector<CompletionRequest>& requests_;
   const BatchOptions& options_;
   RateControl rate_;
@@ -251,9 +258,6 @@ class BatchRun {
   std::vector<std::unique_ptr<http::Transfer>> in_flight_;
   std::vector<std::unique_ptr<http::Transfer>> idle_;
   ResponseParser parser_;
-  // A pooled channel's multi handle, whose connections outlive the batch.
-  http::ChannelPool::Lease channel_;
-  http::Multi& multi_;
   std::size_t next_new_ = 0;
   std::size_t finished_ = 0;
 };
