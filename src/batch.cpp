@@ -18,6 +18,8 @@ using Clock = std::chrono::steady_clock;
 
 /// The longest a batch's loop sleeps while waiting on timers or sockets.
 constexpr Millis kMaxBatchPoll{1000};
+/// How soon a batch that found the connection budget spent looks again.
+constexpr Millis kBudgetRecheck{10};
 
 /// Reads `X-RateLimit-Remaining: 0` with a non-zero limit (0/0/0 means no
 /// limit is configured) and its `X-RateLimit-Reset` (Unix seconds).
@@ -101,26 +103,39 @@ class BatchRun {
     return std::nullopt;
   }
 
-  /// Starts what the pacing allows; returns how many were started.
+  /// Starts what the pacing and the client's connection budget allow;
+  /// returns how many were started.
   std::size_t start_what_may(Clock::time_point now) {
     std::size_t started = 0;
+    waiting_for_budget_ = false;
     while (rate_.may_start(in_flight_.size(), now)) {
+      if (!client_.budget().try_acquire()) {
+        waiting_for_budget_ = true;
+        break;
+      }
       const auto index = next_ready(now);
-      if (!index) break;
-      start(*index, now);
-      ++started;
+      if (!index) {
+        client_.budget().release();
+        break;
+      }
+      if (start(*index, now)) {
+        ++started;
+      } else {
+        client_.budget().release();
+      }
     }
     return started;
   }
 
-  void start(std::size_t index, Clock::time_point now) {
+  /// Puts item `index` in flight; false when it finished at once instead.
+  bool start(std::size_t index, Clock::time_point now) {
     Item& item = items_[index];
     if (!item.call) {
       auto prepared =
           client_.prepare(requests_[index], CallOptions{}, /*stream=*/false);
       if (!prepared) {
         finish(index, client_.finish_error(std::move(prepared).error(), 0, {}));
-        return;
+        return false;
       }
       item.call = std::move(*prepared);
     }
@@ -132,16 +147,17 @@ class BatchRun {
       give_back(std::move(transfer));
       finish(index, client_.finish_error(std::move(*error), item.attempts,
                                          item.call->request_id));
-      return;
+      return false;
     }
     if (auto error = multi_.add(*transfer)) {
       give_back(std::move(transfer));
       finish(index, client_.finish_error(std::move(*error), item.attempts,
                                          item.call->request_id));
-      return;
+      return false;
     }
     rate_.started(now);
     in_flight_.push_back(std::move(transfer));
+    return true;
   }
 
   void on_done(http::Transfer& transfer, http::CurlCode code) {
@@ -213,6 +229,8 @@ class BatchRun {
 
   Millis poll_timeout(Clock::time_point now) const {
     Clock::time_point wake = now + kMaxBatchPoll;
+    // Other calls free budget slots without waking this loop: look again soon.
+    if (waiting_for_budget_) wake = std::min(wake, now + kBudgetRecheck);
     if (!retries_.empty()) wake = std::min(wake, retries_.top().due);
     const bool waiting_to_start =
         next_new_ < requests_.size() || !retries_.empty();
@@ -233,7 +251,9 @@ class BatchRun {
     idle_.push_back(std::move(transfer));
   }
 
+  /// Takes a finished transfer out of flight, returning its budget slot.
   void release(http::Transfer& transfer) {
+    client_.budget().release();
     auto it = std::find_if(
         in_flight_.begin(), in_flight_.end(),
         [&](const auto& owned) { return owned.get() == &transfer; });
@@ -260,6 +280,7 @@ class BatchRun {
   ResponseParser parser_;
   std::size_t next_new_ = 0;
   std::size_t finished_ = 0;
+  bool waiting_for_budget_ = false;
 };
 
 }  // namespace

@@ -336,6 +336,22 @@ std::optional<Error> ClientImpl::answer_error(
                              call.request_id, std::chrono::system_clock::now());
 }
 
+std::optional<Error> ClientImpl::take_slot(const PreparedCall& call,
+                                           BudgetSlot& slot) {
+  if (!budget_.try_acquire() &&
+      !budget_.acquire(call.timeout, call.cancel.get())) {
+    if (call.cancel && call.cancel->cancelled()) {
+      return Error(ErrorCode::Cancelled, "the call was cancelled");
+    }
+    return Error(ErrorCode::Timeout,
+                 fmt::format("no connection free within {} ms: this Client's "
+                             "max_connections ({}) are all in use",
+                             call.timeout.count(), budget_.limit()));
+  }
+  slot = BudgetSlot(&budget_);
+  return std::nullopt;
+}
+
 std::shared_ptr<EventLoop> ClientImpl::loop() {
   std::lock_guard<std::mutex> lock(loop_mutex_);
   if (!loop_) loop_ = EventLoop::start(options_.max_connections);
@@ -390,6 +406,10 @@ Result<CompletionResponse> ClientImpl::complete(
     const CompletionRequest& request, const CallOptions& call) {
   auto prepared = prepare(request, call, /*stream=*/false);
   if (!prepared) return finish_error(std::move(prepared).error(), 0, {});
+  BudgetSlot slot;
+  if (auto error = take_slot(*prepared, slot)) {
+    return finish_error(std::move(*error), 0, prepared->request_id);
+  }
   auto lease = pool_.take();
   for (int attempts = 1;; ++attempts) {
     auto result = attempt_complete(*lease, *prepared);

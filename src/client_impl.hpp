@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cancel_state.hpp"
+#include "connection_budget.hpp"
 #include "http/transport.hpp"
 #include "json/response_parser.hpp"
 #include "retry.hpp"
@@ -63,6 +64,11 @@ class ClientImpl {
       const BatchOptions& options);
 
   http::ChannelPool& pool() noexcept { return pool_; }
+  ConnectionBudget& budget() noexcept { return budget_; }
+
+  /// A slot of the connection budget for a call that may block: waits up to
+  /// the call's timeout, then fails (Timeout) rather than wait forever.
+  std::optional<Error> take_slot(const PreparedCall& call, BudgetSlot& slot);
   const http::Share& share() const noexcept { return share_; }
 
   /// Parses a 2xx body into a completion carrying the transfer's headers;
@@ -118,6 +124,7 @@ class ClientImpl {
   std::shared_ptr<const std::string> url_;
   http::Share share_;
   http::ChannelPool pool_{share_};
+  ConnectionBudget budget_{options_.max_connections};
   std::mutex loop_mutex_;
   std::shared_ptr<EventLoop> loop_;
 };

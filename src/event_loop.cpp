@@ -16,6 +16,8 @@ using Clock = std::chrono::steady_clock;
 /// The longest the loop sleeps with nothing due; a submission or a stop
 /// wakes it at once.
 constexpr Millis kMaxLoopPoll{1000};
+/// How soon a job that found the connection budget spent looks again.
+constexpr Millis kBudgetRecheck{10};
 
 Error loop_stopped() {
   return Error(ErrorCode::Cancelled,
@@ -44,9 +46,20 @@ struct EventLoop::Job {
   /// Ends the job with `error`, delivering it, unless it already ended.
   virtual void abandon(Error error) = 0;
 
+  /// Takes this job's slot of the client's connection budget when it has
+  /// none; false while every slot is taken.
+  bool has_slot() {
+    if (slot) return true;
+    if (!client->budget().try_acquire()) return false;
+    slot = BudgetSlot(&client->budget());
+    return true;
+  }
+
   std::shared_ptr<ClientImpl> client;
   http::Multi& multi;
   http::Transfer transfer;
+  /// Held from the first attempt to the end, retries included.
+  BudgetSlot slot;
 };
 
 struct EventLoop::UnaryJob final : Job {
@@ -113,6 +126,7 @@ struct EventLoop::UnaryJob final : Job {
       return true;
     }
     if (!started || (retry_at && now >= *retry_at)) {
+      if (!has_slot()) return false;
       retry_at.reset();
       start();
     }
@@ -151,6 +165,10 @@ struct EventLoop::StreamJob final : Job {
   void on_done(http::CurlCode code) override { machine.on_transfer_done(code); }
 
   bool advance(Clock::time_point now) override {
+    const bool cancelled =
+        machine.cancel_state() && machine.cancel_state()->cancelled();
+    // A cancelled stream ends without a slot; any other waits for one.
+    if (!cancelled && !has_slot()) return false;
     try {
       for (;;) {
         switch (machine.step(now)) {
@@ -309,6 +327,8 @@ Millis EventLoop::poll_timeout(Clock::time_point now) const {
   Clock::time_point wake = now + kMaxLoopPoll;
   for (const auto& [id, job] : jobs_) {
     if (auto due = job->wake_time()) wake = std::min(wake, *due);
+    // Slots freed by other calls do not wake this loop: look again soon.
+    if (!job->slot) wake = std::min(wake, now + kBudgetRecheck);
   }
   if (wake <= now) return Millis{0};
   return std::chrono::duration_cast<Millis>(wake - now) + Millis{1};

@@ -43,6 +43,14 @@ void StreamState::advance() {
 }
 
 Result<CompletionChunk>* StreamState::next_element() {
+  if (!slot_) {
+    // Held for the stream's whole life: its connection is in use until then.
+    if (auto error = client_->take_slot(machine_->call(), slot_)) {
+      rejected_.emplace(client_->finish_error(std::move(*error), 0,
+                                              machine_->call().request_id));
+      return &*rejected_;
+    }
+  }
   auto& multi = (*lease_)->multi;
   for (;;) {
     switch (machine_->step(Clock::now())) {

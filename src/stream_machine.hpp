@@ -66,6 +66,7 @@ class StreamMachine {
   const std::shared_ptr<CancelState>& cancel_state() const noexcept {
     return call_.cancel;
   }
+  const PreparedCall& call() const noexcept { return call_; }
 
  private:
   /// What an event was; for Element, element_ holds the chunk or the error.

@@ -34,6 +34,7 @@ class StreamState {
   // then the lease (which returns the channel to the client's pool), then
   // the client that owns the pool.
   std::shared_ptr<ClientImpl> client_;
+  BudgetSlot slot_;
   std::optional<http::ChannelPool::Lease> lease_;
   std::optional<StreamMachine> machine_;
   /// Set when the call was rejected before a machine could exist.

@@ -1,0 +1,113 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// ClientOptions::max_connections bounds a Client's transfers in flight across
+// sync calls, streams, batches and async calls together.
+#include <budgateway/budgateway.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "catch.hpp"
+#include "fake_gateway_process.hpp"
+#include "integration_helpers.hpp"
+
+namespace bg = budgateway;
+using budgateway::testing::FakeGatewayProcess;
+using budgateway::testing::scenario;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr auto kSlowMs = 300ms;
+
+bg::Client client_with(std::size_t max_connections) {
+  bg::ClientOptions options;
+  options.base_url = FakeGatewayProcess::shared().base_url();
+  options.api_key = "sk-budget-test";
+  options.max_connections = max_connections;
+  return bg::Client(options);
+}
+
+bg::CompletionRequest request() {
+  bg::CompletionRequest r;
+  r.model = "gpt-3.5-turbo-instruct";
+  r.prompt = "budget";
+  r.max_tokens = 2;
+  return r;
+}
+
+bg::CallOptions slow() {
+  return scenario("slow", {{"x-fake-delay-ms", "300"}});
+}
+
+std::chrono::steady_clock::duration since(
+    std::chrono::steady_clock::time_point start) {
+  return std::chrono::steady_clock::now() - start;
+}
+
+}  // namespace
+
+TEST_CASE("sync calls from many threads share max_connections") {
+  bg::Client client = client_with(2);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 6; ++i) {
+    threads.emplace_back([&] {
+      if (client.complete(request(), slow())) ++ok;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(ok == 6);
+  // Six 300 ms calls, two at a time, cannot end before three rounds.
+  CHECK(since(start) >= 3 * kSlowMs - 50ms);
+}
+
+TEST_CASE("async calls share max_connections too") {
+  bg::Client client = client_with(2);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::future<bg::Result<bg::CompletionResponse>>> futures;
+  for (int i = 0; i < 6; ++i)
+    futures.push_back(client.complete_async(request(), slow()));
+  for (auto& future : futures) CHECK(future.get());
+  CHECK(since(start) >= 3 * kSlowMs - 50ms);
+}
+
+TEST_CASE(
+    "with every connection held, a call fails after its timeout instead of "
+    "hanging") {
+  bg::Client client = client_with(1);
+  std::optional<bg::CompletionStream> held;
+  held.emplace(client.stream(
+      request(), scenario("stream_idle", {{"x-fake-idle-ms", "10000"}})));
+  REQUIRE(*held->begin());
+  bg::CallOptions call;
+  call.timeout = 200ms;
+  auto result = client.complete(request(), call);
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == bg::ErrorCode::Timeout);
+  CHECK(result.error().message().find("max_connections") != std::string::npos);
+  CHECK(result.error().attempts() == 0);
+  held.reset();  // the slot is free again
+  CHECK(client.complete(request()));
+}
+
+TEST_CASE("a batch waits for slots that other calls hold") {
+  bg::Client client = client_with(1);
+  auto held = std::make_unique<bg::CompletionStream>(client.stream(
+      request(), scenario("stream_idle", {{"x-fake-idle-ms", "10000"}})));
+  REQUIRE(*held->begin());
+  const auto start = std::chrono::steady_clock::now();
+  std::thread releaser([&] {
+    std::this_thread::sleep_for(kSlowMs);
+    held.reset();
+  });
+  const auto results =
+      client.complete_many(std::vector<bg::CompletionRequest>(5, request()));
+  releaser.join();
+  for (const auto& result : results) CHECK(result);
+  CHECK(since(start) >= kSlowMs - 50ms);
+}
