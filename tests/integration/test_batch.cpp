@@ -116,9 +116,9 @@ TEST_CASE(
     "a rate-limited batch slows down as a whole and every item is answered") {
   // A limit low enough that even a slow machine (or a sanitizer build)
   // sends faster than it at a fixed concurrency of 64.
-  constexpr std::size_t kItems = 1000;
-  const std::vector<std::string> limits = {"--limit-rps", "250",
-                                           "--limit-burst", "250"};
+  constexpr std::size_t kItems = 10000;
+  const std::vector<std::string> limits = {"--limit-rps", "1000",
+                                           "--limit-burst", "1000"};
   const auto requests = numbered_requests(kItems);
 
   FakeGatewayProcess fixed_gateway(limits);
