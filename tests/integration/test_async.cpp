@@ -17,6 +17,7 @@
 #include "integration_helpers.hpp"
 
 namespace bg = budgateway;
+using budgateway::testing::fake_gateway_options;
 using budgateway::testing::FakeGatewayProcess;
 using budgateway::testing::scenario;
 using namespace std::chrono_literals;
@@ -24,12 +25,8 @@ using namespace std::chrono_literals;
 namespace {
 
 bg::ClientOptions options() {
-  bg::ClientOptions o;
-  o.base_url = FakeGatewayProcess::shared().base_url();
-  o.api_key = "sk-async-test";
-  o.initial_backoff = 1ms;
-  o.max_backoff = 5ms;
-  return o;
+  return fake_gateway_options(FakeGatewayProcess::shared().base_url(),
+                              "sk-async-test");
 }
 
 bg::CompletionRequest request(int max_tokens = 6) {

@@ -13,6 +13,7 @@
 #include "test_http.hpp"
 
 namespace bg = budgateway;
+using budgateway::testing::fake_gateway_options;
 using budgateway::testing::FakeGatewayProcess;
 using budgateway::testing::Json;
 using namespace std::chrono_literals;
@@ -21,11 +22,8 @@ namespace {
 
 bg::Client client_for(const FakeGatewayProcess& gateway,
                       bg::HeaderList headers = {}) {
-  bg::ClientOptions options;
-  options.base_url = gateway.base_url();
-  options.api_key = "sk-batch-test";
-  options.initial_backoff = 1ms;
-  options.max_backoff = 5ms;
+  bg::ClientOptions options =
+      fake_gateway_options(gateway.base_url(), "sk-batch-test");
   options.default_headers = std::move(headers);
   return bg::Client(options);
 }

@@ -16,6 +16,7 @@
 #include "test_http.hpp"
 
 namespace bg = budgateway;
+using budgateway::testing::fake_gateway_options;
 using budgateway::testing::FakeGatewayProcess;
 using budgateway::testing::Json;
 using budgateway::testing::scenario;
@@ -26,12 +27,7 @@ namespace {
 constexpr const char* kKey = "sk-test-key-0123456789";
 
 bg::ClientOptions options_for(const FakeGatewayProcess& gateway) {
-  bg::ClientOptions options;
-  options.base_url = gateway.base_url();
-  options.api_key = kKey;
-  options.initial_backoff = 1ms;
-  options.max_backoff = 5ms;
-  return options;
+  return fake_gateway_options(gateway.base_url(), kKey);
 }
 
 bg::Client client() {

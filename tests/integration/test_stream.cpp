@@ -15,6 +15,7 @@
 namespace bg = budgateway;
 using budgateway::testing::drain;
 using budgateway::testing::Drained;
+using budgateway::testing::fake_gateway_options;
 using budgateway::testing::FakeGatewayProcess;
 using budgateway::testing::Json;
 using budgateway::testing::scenario;
@@ -23,12 +24,8 @@ using namespace std::chrono_literals;
 namespace {
 
 bg::Client client() {
-  bg::ClientOptions options;
-  options.base_url = FakeGatewayProcess::shared().base_url();
-  options.api_key = "sk-stream-test";
-  options.initial_backoff = 1ms;
-  options.max_backoff = 5ms;
-  return bg::Client(options);
+  return bg::Client(fake_gateway_options(
+      FakeGatewayProcess::shared().base_url(), "sk-stream-test"));
 }
 
 bg::CompletionRequest request(int max_tokens = 12, int n = 1) {

@@ -6,6 +6,7 @@
 
 #include <budgateway/budgateway.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,18 @@
 #include <vector>
 
 namespace budgateway::testing {
+
+/// Options for a client of the fake gateway at `base_url`, with back-off
+/// short enough that retry tests take milliseconds.
+inline ClientOptions fake_gateway_options(std::string base_url,
+                                          std::string api_key) {
+  ClientOptions options;
+  options.base_url = std::move(base_url);
+  options.api_key = std::move(api_key);
+  options.initial_backoff = std::chrono::milliseconds(1);
+  options.max_backoff = std::chrono::milliseconds(5);
+  return options;
+}
 
 /// CallOptions that pick a fake gateway scenario, with its `x-fake-*`
 /// parameters (or any other header) after it.
