@@ -3,11 +3,12 @@
 #define BUDGATEWAY_BATCH_HPP_
 
 /// @file
-/// Options of Client::complete_many(), and the handler of
-/// Client::stream_async().
+/// Options of Client::complete_many(). StreamHandler, the handler of
+/// Client::stream_async(), is in stream.hpp, included here.
 
 #include <budgateway/completion.hpp>
 #include <budgateway/result.hpp>
+#include <budgateway/stream.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -29,19 +30,6 @@ struct BatchOptions {
   /// out the server's Retry-After or reset time. Off: only the item that met
   /// the limit waits.
   bool adapt_to_rate_limits = true;
-};
-
-/// Receives a streamed completion on the Client's event-loop thread: every
-/// chunk in order, then exactly one end. Keep the callbacks short (they run
-/// on the thread that drives every async call of the Client) and do not let
-/// them throw: a throwing callback ends its stream with an error.
-struct StreamHandler {
-  /// Each chunk as it arrives, including the usage chunk with empty choices.
-  std::function<void(const CompletionChunk& chunk)> on_chunk;
-  /// Last, once: the chunks folded into one completion (as
-  /// CompletionStream::collect()), or the error that ended the stream —
-  /// ErrorCode::Cancelled when the last Client copy went away first.
-  std::function<void(Result<CompletionResponse> end)> on_end;
 };
 
 }  // namespace budgateway

@@ -11,6 +11,7 @@
 #include <budgateway/completion.hpp>
 #include <budgateway/error.hpp>
 #include <budgateway/headers.hpp>
+#include <budgateway/options.hpp>
 #include <budgateway/providers.hpp>
 #include <budgateway/result.hpp>
 #include <budgateway/stream.hpp>

@@ -25,8 +25,8 @@
 /// Each preset reads the environment; call them while no other thread
 /// changes it (`setenv`), as with any `getenv`.
 
-#include <budgateway/client.hpp>
 #include <budgateway/export.hpp>
+#include <budgateway/options.hpp>
 
 #include <string>
 
