@@ -22,9 +22,9 @@ struct BatchOptions {
   std::size_t max_concurrency = 32;
   /// Called as each item finishes (any order), on the calling thread.
   std::function<void(std::size_t index, const Result<CompletionResponse>&)>
-      on_result;
+      on_result{};
   /// A budget of requests started per minute; unset: none.
-  std::optional<double> max_requests_per_minute;
+  std::optional<double> max_requests_per_minute{};
   /// A 429, or `X-RateLimit-Remaining: 0`, slows the whole batch: the
   /// concurrency halves and recovers as requests succeed, and new starts wait
   /// out the server's Retry-After or reset time. Off: only the item that met

@@ -102,11 +102,11 @@ class BUDGATEWAY_EXPORT CompletionStream {
 /// them throw: a throwing callback ends its stream with an error.
 struct StreamHandler {
   /// Each chunk as it arrives, including the usage chunk with empty choices.
-  std::function<void(const CompletionChunk& chunk)> on_chunk;
+  std::function<void(const CompletionChunk& chunk)> on_chunk{};
   /// Last, once: the chunks folded into one completion (as
   /// CompletionStream::collect()), or the error that ended the stream —
   /// ErrorCode::Cancelled when the last Client copy went away first.
-  std::function<void(Result<CompletionResponse> end)> on_end;
+  std::function<void(Result<CompletionResponse> end)> on_end{};
 };
 
 }  // namespace budgateway
