@@ -9,6 +9,7 @@
 #include <budgateway/headers.hpp>
 
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,7 +21,9 @@
 namespace budgateway {
 
 /// The `prompt`: a string, several strings, token ids, or several token-id
-/// arrays. Converts implicitly from each.
+/// arrays. Converts implicitly from each, and from a braced list of strings
+/// (`r.prompt = {"a", "b"};`) or of token ids (`r.prompt = {1, 2, 3};`). A
+/// braced list is always an array, even of one element.
 class BUDGATEWAY_EXPORT Prompt {
  public:
   /// One prompt as token ids.
@@ -35,7 +38,10 @@ class BUDGATEWAY_EXPORT Prompt {
   Prompt(std::string text) : value_(std::move(text)) {}
   Prompt(std::string_view text) : value_(std::string(text)) {}
   Prompt(std::vector<std::string> texts) : value_(std::move(texts)) {}
+  Prompt(std::initializer_list<std::string> texts)
+      : value_(std::vector<std::string>(texts)) {}
   Prompt(Tokens tokens) : value_(std::move(tokens)) {}
+  Prompt(std::initializer_list<std::int32_t> tokens) : value_(Tokens(tokens)) {}
   Prompt(std::vector<Tokens> token_arrays) : value_(std::move(token_arrays)) {}
 
   /// The prompt as it will be sent.
@@ -45,7 +51,9 @@ class BUDGATEWAY_EXPORT Prompt {
   Value value_;
 };
 
-/// The `stop` sequences: one string or several.
+/// The `stop` sequences: one string or several. Converts implicitly from a
+/// string, a vector of strings or a braced list (`r.stop = {"\n", "END"};`,
+/// always sent as an array).
 class BUDGATEWAY_EXPORT Stop {
  public:
   /// What is sent: one string, or an array of them.
@@ -55,6 +63,8 @@ class BUDGATEWAY_EXPORT Stop {
   Stop(std::string text) : value_(std::move(text)) {}
   Stop(std::string_view text) : value_(std::string(text)) {}
   Stop(std::vector<std::string> texts) : value_(std::move(texts)) {}
+  Stop(std::initializer_list<std::string> texts)
+      : value_(std::vector<std::string>(texts)) {}
 
   /// The sequences as they will be sent.
   const Value& value() const noexcept { return value_; }
