@@ -9,6 +9,7 @@
 #include <budgateway/cancellation.hpp>
 #include <budgateway/client.hpp>
 #include <budgateway/completion.hpp>
+#include <budgateway/connection.hpp>
 #include <budgateway/error.hpp>
 #include <budgateway/headers.hpp>
 #include <budgateway/options.hpp>

@@ -20,10 +20,7 @@
 
 namespace budgateway {
 
-namespace detail {
-class ClientImpl;
-class ClientOwner;
-}  // namespace detail
+class Connection;
 
 /// A client of an OpenAI-compatible `/v1/completions` endpoint.
 ///
@@ -36,6 +33,9 @@ class ClientOwner;
 class BUDGATEWAY_EXPORT Client {
  public:
   explicit Client(ClientOptions options = {});
+  /// A client over `connection`: make_connection() for the real one, or a
+  /// testing::FakeConnection (or your own) in unit tests.
+  explicit Client(std::shared_ptr<Connection> connection);
 
   /// One completion. Retries per the options; never throws.
   Result<CompletionResponse> complete(const CompletionRequest& request,
@@ -68,10 +68,9 @@ class BUDGATEWAY_EXPORT Client {
   const ClientOptions& options() const noexcept;
 
  private:
-  std::shared_ptr<detail::ClientImpl> impl_;
-  /// Shared by the copies of this Client only (not by streams in flight):
-  /// when the last copy goes, it stops the event loop.
-  std::shared_ptr<detail::ClientOwner> owner_;
+  /// Shared by the copies of this Client (not by streams in flight): when
+  /// the last holder goes, a real connection stops its event loop.
+  std::shared_ptr<Connection> connection_;
 };
 
 }  // namespace budgateway
