@@ -12,6 +12,7 @@
 #include <budgateway/connection.hpp>
 #include <budgateway/error.hpp>
 #include <budgateway/headers.hpp>
+#include <budgateway/options.hpp>
 #include <budgateway/providers.hpp>
 #include <budgateway/result.hpp>
 #include <budgateway/stream.hpp>

@@ -3,7 +3,8 @@
 #define BUDGATEWAY_STREAM_HPP_
 
 /// @file
-/// CompletionStream: a streamed completion as a single-pass input range.
+/// CompletionStream: a streamed completion as a single-pass input range; and
+/// StreamHandler, which receives one from Client::stream_async().
 
 #include <budgateway/completion.hpp>
 #include <budgateway/export.hpp>
@@ -11,6 +12,7 @@
 #include <budgateway/result.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <utility>
@@ -117,6 +119,19 @@ class BUDGATEWAY_EXPORT CompletionStream {
   Result<CompletionChunk>* current_ = nullptr;
   bool started_ = false;
   bool finished_ = false;
+};
+
+/// Receives a streamed completion on the Client's event-loop thread: every
+/// chunk in order, then exactly one end. Keep the callbacks short (they run
+/// on the thread that drives every async call of the Client) and do not let
+/// them throw: a throwing callback ends its stream with an error.
+struct StreamHandler {
+  /// Each chunk as it arrives, including the usage chunk with empty choices.
+  std::function<void(const CompletionChunk& chunk)> on_chunk{};
+  /// Last, once: the chunks folded into one completion (as
+  /// CompletionStream::collect()), or the error that ended the stream —
+  /// ErrorCode::Cancelled when the last Client copy went away first.
+  std::function<void(Result<CompletionResponse> end)> on_end{};
 };
 
 }  // namespace budgateway
