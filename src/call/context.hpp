@@ -7,7 +7,9 @@
 #ifndef BUDGATEWAY_SRC_CALL_CONTEXT_HPP_
 #define BUDGATEWAY_SRC_CALL_CONTEXT_HPP_
 
-#include <budgateway/client.hpp>
+#include <budgateway/completion.hpp>
+#include <budgateway/options.hpp>
+#include <budgateway/result.hpp>
 
 #include <chrono>
 #include <cstddef>
