@@ -128,6 +128,10 @@ CallContext::CallContext(ClientOptions options)
 }
 
 void CallContext::resolve() {
+  if (!options_.preset_error.empty()) {
+    invalid_options_ = Error(ErrorCode::InvalidArgument, options_.preset_error);
+    return;
+  }
   options_.base_url =
       value_or_env(std::move(options_.base_url), options_.base_url_env);
   if (options_.base_url.empty()) options_.base_url = providers::kBudBaseUrl;
