@@ -269,6 +269,13 @@ std::size_t Transfer::on_body(const char* data, std::size_t size) noexcept {
   return observer_->on_body(std::string_view(data, size)) ? size : 0;
 }
 
+bool Transfer::request_sent() const noexcept {
+  long sent = 0;
+  return curl_easy_getinfo(easy(handle_), CURLINFO_REQUEST_SIZE, &sent) ==
+             CURLE_OK &&
+         sent > 0;
+}
+
 Transfer::Times Transfer::times() const noexcept {
   Times times;
   curl_off_t connect = 0;
@@ -288,6 +295,12 @@ Error Transfer::transport_error(CurlCode code) const {
   const auto curl_code = static_cast<CURLcode>(code);
   ErrorInfo info;
   info.code = code_for(curl_code);
+  // The URL's scheme was checked before the transfer: "unsupported" after
+  // the server said something is about what it said (a status line libcurl
+  // cannot read), the server's fault, not the caller's.
+  if (curl_code == CURLE_UNSUPPORTED_PROTOCOL && request_sent()) {
+    info.code = ErrorCode::Protocol;
+  }
   const char* reason = curl_easy_strerror(curl_code);
   info.transport_detail = error_buffer_.c_str();
   if (info.transport_detail.empty()) info.transport_detail = reason;
