@@ -23,6 +23,10 @@ void ensure_global_init() {
   (void)kInit;
 }
 
+/// TCP keep-alive: the first probe after this much silence, then one per
+/// interval; the kernel gives up after its probe count (9 on Linux).
+constexpr long kKeepAliveIdleSeconds = 30;
+constexpr long kKeepAliveIntervalSeconds = 5;
 /// An HTTP status is exactly three digits (RFC 9110 15).
 constexpr std::size_t kStatusDigits = 3;
 
@@ -177,6 +181,10 @@ std::optional<Error> Transfer::configure_once() {
       .set(CURLOPT_NOSIGNAL, 1L)
       .set(CURLOPT_ACCEPT_ENCODING, "gzip")
       .set(CURLOPT_TCP_KEEPALIVE, 1L)
+      // A peer that vanished mid-stream (no FIN, no RST) is found within
+      // about a minute, whatever idle_timeout allows.
+      .set(CURLOPT_TCP_KEEPIDLE, kKeepAliveIdleSeconds)
+      .set(CURLOPT_TCP_KEEPINTVL, kKeepAliveIntervalSeconds)
       .set(CURLOPT_FOLLOWLOCATION, 0L)
       .set(CURLOPT_SSL_VERIFYPEER, 1L)
       .set(CURLOPT_SSL_VERIFYHOST, 2L)

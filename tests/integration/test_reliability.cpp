@@ -3,7 +3,11 @@
 // socket server: each case here once broke (see the commit that added it).
 #include <budgateway/budgateway.hpp>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -216,4 +220,137 @@ TEST_CASE("a lying Content-Length is no reason to allocate it",
   const auto result = bg::Client(o).complete(request());
   REQUIRE_FALSE(result);  // the body ends long before its announced length
   CHECK(result.error().code() == bg::ErrorCode::Connection);
+}
+
+TEST_CASE("a batch's call options reach every item", "[reliability]") {
+  bg::Client client(options());
+  bg::BatchOptions batch;
+  batch.call = scenario("slow", {{"x-fake-delay-ms", "1000"}});
+  batch.call.timeout = 200ms;
+  batch.call.max_retries = 0;
+  const auto start = Clock::now();
+  const auto results = client.complete_many(
+      std::vector<bg::CompletionRequest>(6, request()), batch);
+  CHECK(Clock::now() - start < 900ms);
+  for (const auto& result : results) {
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code() == bg::ErrorCode::Timeout);
+  }
+}
+
+TEST_CASE("cancelling a batch ends every item promptly, started or not",
+          "[reliability]") {
+  bg::Client client(options());
+  bg::CancellationSource source;
+  bg::BatchOptions batch;
+  batch.max_concurrency = 4;
+  batch.call = scenario("slow", {{"x-fake-delay-ms", "3000"}});
+  batch.call.cancellation = source.token();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(200ms);
+    source.cancel();
+  });
+  const auto start = Clock::now();
+  const auto results = client.complete_many(
+      std::vector<bg::CompletionRequest>(40, request()), batch);
+  const auto took = Clock::now() - start;
+  canceller.join();
+  CHECK(took < 1500ms);
+  REQUIRE(results.size() == 40);
+  for (const auto& result : results) {
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code() == bg::ErrorCode::Cancelled);
+  }
+  // The connection slots came back.
+  CHECK(client.complete(request()));
+}
+
+namespace {
+
+/// What the code in `run` wrote to stderr (file descriptor 2).
+template <typename Run>
+std::string stderr_of(Run&& run) {
+  std::fflush(stderr);
+  char path[] = "/tmp/budgateway-stderr-XXXXXX";
+  const int file = mkstemp(path);
+  const int saved = dup(2);
+  dup2(file, 2);
+  run();
+  std::fflush(stderr);
+  dup2(saved, 2);
+  close(saved);
+  std::string text;
+  char buffer[4096];
+  lseek(file, 0, SEEK_SET);
+  for (ssize_t n; (n = read(file, buffer, sizeof(buffer))) > 0;) {
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  close(file);
+  unlink(path);
+  return text;
+}
+
+}  // namespace
+
+TEST_CASE("BUD_LOG=debug logs each attempt and the failure to stderr, no key",
+          "[reliability][logging]") {
+  const std::string key = "sk-logged/key+1=";
+  setenv("BUD_LOG", "debug", 1);
+  auto o = options();
+  o.api_key = key;
+  o.max_retries = 1;
+  bg::Client client(o);
+  unsetenv("BUD_LOG");
+  const std::string log = stderr_of([&] {
+    const auto result = client.complete(
+        request(),
+        with_id(scenario("error", {{"x-fake-status", "503"},
+                                   {"x-fake-error-message", "no " + key}}),
+                "logged-1"));
+    CHECK_FALSE(result);
+  });
+  INFO(log);
+  CHECK(log.find("budgateway debug: POST " +
+                 FakeGatewayProcess::shared().base_url() +
+                 "/completions -> HTTP 503 (attempt 1, ") != std::string::npos);
+  CHECK(log.find("(attempt 2, ") != std::string::npos);
+  CHECK(log.find("[request id logged-1]") != std::string::npos);
+  CHECK(log.find("budgateway info: POST") != std::string::npos);  // the retry
+  CHECK(log.find("budgateway warning: POST") != std::string::npos);
+  CHECK(log.find("sk-logged") == std::string::npos);
+}
+
+TEST_CASE("a given logger gets the lines; BUD_LOG=warning keeps stderr quiet",
+          "[reliability][logging]") {
+  std::vector<std::string> lines;
+  auto o = options();
+  o.max_retries = 0;
+  o.logger = [&](bg::LogLevel, std::string_view line) {
+    lines.emplace_back(line);
+  };
+  setenv("BUD_LOG", "warning", 1);
+  bg::Client with_logger(o);
+  o.logger = nullptr;
+  bg::Client quiet(o);
+  unsetenv("BUD_LOG");
+  const std::string log = stderr_of([&] {
+    CHECK(with_logger.complete(request()));
+    CHECK(quiet.complete(request()));
+  });
+  CHECK(log.empty());
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("-> HTTP 200 (attempt 1, ") != std::string::npos);
+}
+
+TEST_CASE("a stream that fails is logged", "[reliability][logging]") {
+  std::vector<std::string> lines;
+  auto o = options();
+  o.logger = [&](bg::LogLevel level, std::string_view line) {
+    if (level == bg::LogLevel::Warning) lines.emplace_back(line);
+  };
+  bg::Client client(o);
+  const Drained got = drain(client.stream(request(), scenario("stream_cut")));
+  REQUIRE(got.error);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("(stream) failed: Connection") != std::string::npos);
 }
