@@ -38,6 +38,12 @@ class StreamCall {
   /// Body bytes arrived at `now`; false: stop the transfer.
   bool on_body(std::string_view bytes, Clock::time_point now);
   void on_end(std::optional<Error> transport, Clock::time_point now);
+  /// Whether next() has an element without reading more: a driver need
+  /// not pump the transport first.
+  bool has_buffered() const noexcept {
+    return element_.has_value() ||
+           (phase_ == Phase::InFlight && !draining_ && decoder_.has_event());
+  }
   /// Whether an attempt's transfer should be running; a driver stops one
   /// that still runs when this turns false.
   bool wants_transfer() const noexcept { return phase_ == Phase::InFlight; }

@@ -120,14 +120,14 @@ void UnaryCall::on_end(std::optional<Error> transport, Clock::time_point now) {
               error ? &*error : nullptr,
               std::chrono::duration_cast<Millis>(now - attempt_start_));
   if (!error) {
-    rate_ = rate_signal(nullptr, answer_.headers);
+    if (track_rate_) rate_ = rate_signal(nullptr, answer_.headers);
     auto result = read_completion(answer_);
     if (result) {
       finish(std::move(result));
       return;
     }
     error = std::move(result).error();
-  } else {
+  } else if (track_rate_) {
     rate_ = rate_signal(&*error, answer_.headers);
   }
   if (auto delay =

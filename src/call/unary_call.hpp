@@ -53,6 +53,9 @@ class UnaryCall {
   /// The attempt ended: cleanly, or with libcurl's failure `transport`.
   void on_end(std::optional<Error> transport, Clock::time_point now);
 
+  /// Read what each answer says about rate limits (a batch paces itself
+  /// by it); off by default, since a single call has no use for it.
+  void track_rate_limits() noexcept { track_rate_ = true; }
   /// What the last attempt's answer said about rate limits.
   const RateSignal& rate() const noexcept { return rate_; }
   /// The result, once next() said Done.
@@ -71,6 +74,7 @@ class UnaryCall {
   Clock::time_point deadline_{};
   int attempts_ = 0;
   bool in_flight_ = false;
+  bool track_rate_ = false;
   bool too_large_ = false;
   bool error_body_full_ = false;
 };

@@ -131,6 +131,7 @@ class BatchRun {
         return false;
       }
       item = std::make_unique<ItemCall>(context_, std::move(*prepared));
+      if (options_.adapt_to_rate_limits) item->call.track_rate_limits();
     }
     UnaryCall& call = item->call;
     if (call.next(now).need != Need::Attempt) {

@@ -139,8 +139,9 @@ Result<CompletionChunk>* StreamPump::next_element() {
   auto& multi = lease_->multi;
   auto& transfer = lease_->transfer;
   for (;;) {
-    // Read what the transport has before the call judges its timers.
-    if (running_) {
+    // Read what the transport has before the call judges its timers
+    // (unless it has an element ready without that).
+    if (running_ && !call_.has_buffered()) {
       multi.perform();
       http::Transfer* done = nullptr;
       http::CurlCode code = http::kCurlOk;

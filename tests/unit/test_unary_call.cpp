@@ -83,6 +83,7 @@ TEST_CASE("max_retries = 0 makes the first failure final", "[unary_call]") {
 TEST_CASE("the server's retry-after-ms replaces the back-off", "[unary_call]") {
   auto [context, prepared] = prepare(options(), false);
   UnaryCall call(context, prepared);
+  call.track_rate_limits();
   auto head = json_headers();
   head.add("retry-after-ms", "750");
   play(call, kT0, 429, std::move(head), "{}");
@@ -91,6 +92,27 @@ TEST_CASE("the server's retry-after-ms replaces the back-off", "[unary_call]") {
   CHECK(wait.until == kT0 + 750ms);
   CHECK(call.rate().limited);
   CHECK(call.rate().retry_after == 750ms);
+}
+
+TEST_CASE("rate-limit headers are read only when a batch asks",
+          "[unary_call]") {
+  auto [context, prepared] = prepare(options(), false);
+  auto head = [] {
+    auto h = json_headers();
+    h.add("x-ratelimit-limit", "100");
+    h.add("x-ratelimit-remaining", "0");
+    h.add("x-ratelimit-reset", "1699000060");
+    return h;
+  };
+  UnaryCall single(context, prepared);
+  play(single, kT0, 200, head(), completion("x"));
+  CHECK_FALSE(single.rate().exhausted_until);
+  UnaryCall batched(context, prepared);
+  batched.track_rate_limits();
+  play(batched, kT0, 200, head(), completion("x"));
+  REQUIRE(batched.rate().exhausted_until);
+  CHECK(batched.rate().exhausted_until->time_since_epoch() ==
+        std::chrono::seconds(1699000060));
 }
 
 TEST_CASE("a 4xx other than 408, 409 and 429 is final at once",
