@@ -551,3 +551,25 @@ TEST_CASE(
   CHECK(echo.header("expect") == "<absent>");
   CHECK(echo.body().size() > 200 * 1024);
 }
+
+TEST_CASE("the request id the SDK generates is kept across retries") {
+  // No x-request-id of our own: fail_then_ok counts attempts per id, so the
+  // third attempt succeeds only if all three carried the same generated id.
+  FakeGatewayProcess gateway;
+  auto result =
+      bg::Client(options_for(gateway))
+          .complete(simple_request(),
+                    scenario("fail_then_ok", {{"x-fake-fail-count", "2"},
+                                              {"x-fake-status", "503"}}));
+  REQUIRE(result);
+  const auto echoed = result->headers().get("x-request-id");
+  REQUIRE(echoed);
+  const std::string id(*echoed);
+  CHECK(result->id == "cmpl-" + id);
+  Json stats(
+      budgateway::testing::http_get(gateway.origin() + "/_stats?id=" + id));
+  CHECK(int64_t(stats.root()["attempts"]) == 3);
+  Json totals(budgateway::testing::http_get(gateway.origin() + "/_stats"));
+  CHECK(int64_t(totals.root()["requests"]) == 3);
+}
+
