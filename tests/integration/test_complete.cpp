@@ -573,3 +573,20 @@ TEST_CASE("the request id the SDK generates is kept across retries") {
   CHECK(int64_t(totals.root()["requests"]) == 3);
 }
 
+TEST_CASE("a unary body over max_response_bytes is a Protocol error") {
+  auto whole = client().complete(simple_request());
+  REQUIRE(whole);
+  const std::size_t size = whole->raw_json().size();
+  bg::ClientOptions options = options_for(FakeGatewayProcess::shared());
+  options.max_response_bytes = size;
+  auto at_limit = bg::Client(options).complete(simple_request());
+  CHECK(at_limit);
+  options.max_response_bytes = size - 1;
+  auto over = bg::Client(options).complete(simple_request());
+  REQUIRE_FALSE(over);
+  CHECK(over.error().code() == bg::ErrorCode::Protocol);
+  CHECK(over.error().message().find(std::to_string(size - 1)) !=
+        std::string::npos);
+  CHECK(over.error().attempts() == 1);
+}
+
