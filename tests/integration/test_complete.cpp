@@ -590,3 +590,35 @@ TEST_CASE("a unary body over max_response_bytes is a Protocol error") {
   CHECK(over.error().attempts() == 1);
 }
 
+TEST_CASE("cancelling during a retry wait ends a complete() call promptly") {
+  // Both waits are 5 s: a wait that ignores the token ends far too late.
+  bg::ClientOptions options = options_for(FakeGatewayProcess::shared());
+  options.initial_backoff = 5s;
+  options.max_backoff = 5s;
+  options.backoff_jitter = 0;
+  bg::Client slow_retries(options);
+  struct Case {
+    const char* name;
+    bg::CallOptions call;
+  };
+  for (const Case& c :
+       {Case{"back-off", error_scenario(503, "flat")},
+        Case{"Retry-After", error_scenario(429, "rate_limit",
+                                           {{"x-fake-retry-after", "5"}})}}) {
+    CAPTURE(c.name);
+    bg::CancellationSource source;
+    bg::CallOptions call = c.call;
+    call.cancellation = source.token();
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(300ms);
+      source.cancel();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    auto result = slow_retries.complete(simple_request(), call);
+    canceller.join();
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code() == bg::ErrorCode::Cancelled);
+    CHECK(result.error().attempts() == 1);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+  }
+}

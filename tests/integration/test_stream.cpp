@@ -108,6 +108,41 @@ TEST_CASE("legal but odd SSE framing is read exactly") {
   CHECK_FALSE(odd.text().empty());
 }
 
+TEST_CASE("cancelling during a retry wait ends a stream promptly") {
+  bg::ClientOptions options = fake_gateway_options(
+      FakeGatewayProcess::shared().base_url(), "sk-stream-test");
+  options.initial_backoff = 5s;
+  options.max_backoff = 5s;
+  options.backoff_jitter = 0;
+  bg::Client slow_retries(options);
+  struct Case {
+    const char* name;
+    bg::CallOptions call;
+  };
+  for (const Case& c :
+       {Case{"back-off", scenario("error", {{"x-fake-status", "503"}})},
+        Case{"Retry-After",
+             scenario("error", {{"x-fake-status", "429"},
+                                {"x-fake-error-shape", "rate_limit"},
+                                {"x-fake-retry-after", "5"}})}}) {
+    CAPTURE(c.name);
+    bg::CancellationSource source;
+    bg::CallOptions call = c.call;
+    call.cancellation = source.token();
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(300ms);
+      source.cancel();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const Drained drained = drain(slow_retries.stream(request(), call));
+    canceller.join();
+    CHECK(drained.chunks.empty());
+    REQUIRE(drained.error);
+    CHECK(drained.error->code() == bg::ErrorCode::Cancelled);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+  }
+}
+
 TEST_CASE("headers are readable once the first element was read") {
   auto stream = client().stream(
       request(), scenario("ok", {{"x-request-id", "stream-id-1"}}));
