@@ -108,6 +108,20 @@ TEST_CASE("legal but odd SSE framing is read exactly") {
   CHECK_FALSE(odd.text().empty());
 }
 
+TEST_CASE("collect() keeps the last non-null finish_reason") {
+  auto collected =
+      client()
+          .stream(request(),
+                  scenario("fixture", {{"x-fake-fixture",
+                                        "edge/finish_reason_order.sse"}}))
+          .collect();
+  REQUIRE(collected);
+  REQUIRE(collected->choices.size() == 1);
+  CHECK(collected->choices[0].text == " Hello world");
+  REQUIRE(collected->choices[0].finish_reason);
+  CHECK(collected->choices[0].finish_reason->str() == "length");
+}
+
 TEST_CASE("cancelling during a retry wait ends a stream promptly") {
   bg::ClientOptions options = fake_gateway_options(
       FakeGatewayProcess::shared().base_url(), "sk-stream-test");
