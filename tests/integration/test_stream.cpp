@@ -122,6 +122,23 @@ TEST_CASE("collect() keeps the last non-null finish_reason") {
   CHECK(collected->choices[0].finish_reason->str() == "length");
 }
 
+TEST_CASE("collect() keeps the streamed logprobs of every choice") {
+  bg::CompletionRequest r = request(7, 2);
+  r.logprobs = 2;
+  const auto unary = client().complete(r);
+  REQUIRE(unary);
+  auto collected = client().stream(r).collect();
+  REQUIRE(collected);
+  REQUIRE(collected->choices.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    REQUIRE(unary->choices[i].logprobs);
+    REQUIRE(collected->choices[i].logprobs);
+    CHECK(collected->choices[i].logprobs->tokens.size() == 7);
+    CHECK(*collected->choices[i].logprobs == *unary->choices[i].logprobs);
+  }
+}
+
 TEST_CASE("cancelling during a retry wait ends a stream promptly") {
   bg::ClientOptions options = fake_gateway_options(
       FakeGatewayProcess::shared().base_url(), "sk-stream-test");
