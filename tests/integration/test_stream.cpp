@@ -102,10 +102,26 @@ TEST_CASE("a stream written a few bytes at a time decodes the same") {
 }
 
 TEST_CASE("legal but odd SSE framing is read exactly") {
+  // Every fifth event of stream_odd is typed `event: message`: dropping
+  // those would lose text and chunks.
+  const Drained plain = drain(client().stream(request()));
   const Drained odd = drain(client().stream(request(), scenario("stream_odd")));
+  REQUIRE_FALSE(plain.error);
   REQUIRE_FALSE(odd.error);
-  CHECK_FALSE(odd.chunks.empty());
-  CHECK_FALSE(odd.text().empty());
+  CHECK(odd.text() == plain.text());
+  CHECK(odd.chunks.size() == plain.chunks.size());
+  REQUIRE_FALSE(odd.chunks.empty());
+  CHECK(odd.chunks.back().usage);
+}
+
+TEST_CASE("named events are skipped and message events are read as chunks") {
+  const Drained drained = drain(client().stream(
+      request(),
+      scenario("fixture", {{"x-fake-fixture", "edge/named_events.sse"}})));
+  REQUIRE_FALSE(drained.error);
+  CHECK(drained.text() == " Hello world!");
+  CHECK(drained.chunks.size() == 4);
+  for (const auto& chunk : drained.chunks) CHECK(chunk.id == "cmpl-edge-1");
 }
 
 TEST_CASE("collect() keeps the last non-null finish_reason") {
