@@ -155,6 +155,22 @@ TEST_CASE("collect() keeps the streamed logprobs of every choice") {
   }
 }
 
+TEST_CASE(
+    "a stream that delivered chunks is never retried, even when the server "
+    "asks") {
+  const Drained drained = drain(client().stream(
+      request(),
+      scenario("stream_cut", {{"x-fake-header-x-should-retry", "true"},
+                              {"x-request-id", "cut-no-retry-1"}})));
+  CHECK_FALSE(drained.chunks.empty());
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Connection);
+  CHECK(drained.error->attempts() == 1);
+  Json stats(budgateway::testing::http_get(
+      FakeGatewayProcess::shared().origin() + "/_stats?id=cut-no-retry-1"));
+  CHECK(int64_t(stats.root()["attempts"]) == 1);
+}
+
 TEST_CASE("cancelling during a retry wait ends a stream promptly") {
   bg::ClientOptions options = fake_gateway_options(
       FakeGatewayProcess::shared().base_url(), "sk-stream-test");
