@@ -408,6 +408,13 @@ TEST_CASE("cancelling from another thread ends a blocked iteration promptly") {
 TEST_CASE("a moved-from stream is empty and the moved-to one works") {
   auto stream = client().stream(request());
   bg::CompletionStream moved = std::move(stream);
+  // NOLINTBEGIN(bugprone-use-after-move): the moved-from state is the point.
+  CHECK(stream.begin() == stream.end());
+  CHECK(stream.headers().empty());
+  auto nothing = stream.collect();
+  REQUIRE_FALSE(nothing);
+  CHECK(nothing.error().code() == bg::ErrorCode::InvalidArgument);
+  // NOLINTEND(bugprone-use-after-move)
   const Drained drained = drain(std::move(moved));
   CHECK_FALSE(drained.error);
   CHECK_FALSE(drained.chunks.empty());
