@@ -2,7 +2,10 @@
 // Client::complete_many() against the fake gateway on 127.0.0.1.
 #include <budgateway/budgateway.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -150,3 +153,42 @@ TEST_CASE("a requests-per-minute budget paces the batch") {
   CHECK(std::chrono::steady_clock::now() - start >= 490ms);
   for (const auto& result : results) CHECK(result);
 }
+TEST_CASE("a batch pauses while X-RateLimit-Remaining is 0, until the reset") {
+  // Every answer says the budget is spent until `reset` (whole Unix
+  // seconds, 1-2 s from now); once that time has passed it means nothing.
+  const auto wall_start = std::chrono::system_clock::now();
+  const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
+                         wall_start.time_since_epoch()) +
+                     2s;
+  const auto pause = std::chrono::system_clock::time_point(reset) - wall_start;
+  const bg::HeaderList spent = {
+      {"x-fake-header-X-RateLimit-Limit", "100"},
+      {"x-fake-header-X-RateLimit-Remaining", "0"},
+      {"x-fake-header-X-RateLimit-Reset", std::to_string(reset.count())}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto results =
+      client_for(FakeGatewayProcess::shared(), spent)
+          .complete_many(numbered_requests(4), {.max_concurrency = 1});
+  const auto took = std::chrono::steady_clock::now() - start;
+  for (const auto& result : results) CHECK(result);
+  INFO("pause asked: "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(pause).count()
+       << " ms, batch took "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+       << " ms");
+  CHECK(took >= pause - 50ms);
+  CHECK(took < pause + 1500ms);
+
+  // The same answers with a remaining budget, or with adaptation off, do
+  // not pause at all.
+  bg::HeaderList left = spent;
+  left[1].second = "1";
+  const auto unpaused_start = std::chrono::steady_clock::now();
+  (void)client_for(FakeGatewayProcess::shared(), left)
+      .complete_many(numbered_requests(4), {.max_concurrency = 1});
+  (void)client_for(FakeGatewayProcess::shared(), spent)
+      .complete_many(numbered_requests(4),
+                     {.max_concurrency = 1, .adapt_to_rate_limits = false});
+  CHECK(std::chrono::steady_clock::now() - unpaused_start < 800ms);
+}
+
