@@ -153,6 +153,7 @@ TEST_CASE("a requests-per-minute budget paces the batch") {
   CHECK(std::chrono::steady_clock::now() - start >= 490ms);
   for (const auto& result : results) CHECK(result);
 }
+
 TEST_CASE("a batch pauses while X-RateLimit-Remaining is 0, until the reset") {
   // Every answer says the budget is spent until `reset` (whole Unix
   // seconds, 1-2 s from now); once that time has passed it means nothing.
@@ -192,3 +193,38 @@ TEST_CASE("a batch pauses while X-RateLimit-Remaining is 0, until the reset") {
   CHECK(std::chrono::steady_clock::now() - unpaused_start < 800ms);
 }
 
+TEST_CASE("a batch's concurrency halves after 429s and grows back") {
+  // One shared request id makes fail_then_ok count attempts across the
+  // whole batch: the first 8 requests (the first wave) get a 429, every
+  // later one succeeds after 40 ms. The fake records how many requests it
+  // was handling as each arrived.
+  constexpr std::size_t kConcurrency = 8;
+  FakeGatewayProcess gateway;
+  const auto results =
+      client_for(gateway, {{"x-fake-scenario", "fail_then_ok"},
+                           {"x-fake-fail-count", "8"},
+                           {"x-fake-status", "429"},
+                           {"x-fake-error-shape", "rate_limit"},
+                           {"x-fake-retry-after", "0"},
+                           {"x-fake-delay-ms", "40"},
+                           {"x-request-id", "grow-back-batch"}})
+          .complete_many(numbered_requests(200),
+                         {.max_concurrency = kConcurrency});
+  for (const auto& result : results) CHECK(result);
+  Json arrivals(
+      budgateway::testing::http_get(gateway.origin() + "/_stats?arrivals=1"));
+  std::vector<std::int64_t> in_flight;
+  for (const auto count : arrivals.root()["in_flight_at_arrival"].get_array()) {
+    in_flight.push_back(std::int64_t(count));
+  }
+  REQUIRE(in_flight.size() == 208);
+  const auto max_of = [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+    return *std::max_element(in_flight.begin() + first,
+                             in_flight.begin() + last);
+  };
+  INFO("first wave " << max_of(0, 8) << ", right after the 429s "
+                     << max_of(8, 12) << ", last 100 " << max_of(108, 208));
+  CHECK(max_of(0, 8) >= 6);      // the batch did start wide
+  CHECK(max_of(8, 12) <= 4);     // halved by the 429s
+  CHECK(max_of(108, 208) >= 6);  // and grown back
+}
