@@ -266,6 +266,36 @@ TEST_CASE("cancellation ends an async call promptly") {
   CHECK(probe.end->error().code() == bg::ErrorCode::Cancelled);
 }
 
+TEST_CASE("cancelling during a retry wait ends async calls promptly") {
+  // A 5 s back-off on the loop's timers: the token must end both calls
+  // long before it is due.
+  bg::ClientOptions slow_retries = options();
+  slow_retries.initial_backoff = 5s;
+  slow_retries.max_backoff = 5s;
+  slow_retries.backoff_jitter = 0;
+  bg::Client client(slow_retries);
+  bg::CancellationSource source;
+  bg::CallOptions call = scenario("error", {{"x-fake-status", "503"}});
+  call.cancellation = source.token();
+  const auto start = std::chrono::steady_clock::now();
+  auto future = client.complete_async(request(), call);
+  StreamProbe probe;
+  client.stream_async(request(), probe.handler(), call);
+  std::this_thread::sleep_for(300ms);
+  source.cancel();
+  REQUIRE(future.wait_for(3s) == std::future_status::ready);
+  auto result = future.get();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == bg::ErrorCode::Cancelled);
+  CHECK(result.error().attempts() == 1);
+  REQUIRE(probe.wait(3s));
+  CHECK(std::chrono::steady_clock::now() - start < 2s);
+  std::lock_guard<std::mutex> lock(probe.mutex);
+  CHECK(probe.ends == 1);
+  REQUIRE_FALSE(*probe.end);
+  CHECK(probe.end->error().code() == bg::ErrorCode::Cancelled);
+}
+
 TEST_CASE(
     "one Client serves complete, stream, complete_many and async from many "
     "threads") {
