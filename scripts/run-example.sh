@@ -19,7 +19,7 @@ fi
 echo "BUD_API_KEY is not set: running against the local fake gateway." >&2
 fifo=$(mktemp -u); mkfifo "$fifo"
 # The fake gateway exits when its stdin closes, so it cannot outlive us.
-exec 3> >("$build/tests/fake_gateway/fake_gateway" --port 0 --exit-on-stdin-eof >"$fifo")
+exec 3> >("$build/tools/fake_gateway/fake_gateway" --port 0 --exit-on-stdin-eof >"$fifo")
 read -r line <"$fifo"; rm -f "$fifo"
 port=${line##*:}
 status=0
