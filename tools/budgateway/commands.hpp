@@ -10,6 +10,7 @@
 namespace budgateway_cli {
 
 int complete_command(Args& args);
+int batch_command(Args& args);
 
 }  // namespace budgateway_cli
 

@@ -18,6 +18,7 @@ constexpr const char* kHelp =
     "usage: budgateway <command> [options]   (budgateway <command> --help)\n"
     "\n"
     "  complete   one completion: its text, streamed text, or JSON\n"
+    "  batch      a JSONL file of prompts through the server, resumable\n"
     "  version    the budgateway version\n"
     "\n"
     "The server is the Bud gateway at $BUD_BASE_URL (default\n"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   Args args(std::vector<std::string>(all.begin() + 1, all.end()));
   try {
     if (command == "complete") return complete_command(args);
+    if (command == "batch") return batch_command(args);
     std::cerr << "budgateway: unknown command '" << command << "'\n" << kHelp;
     return kExitUsage;
   } catch (const UsageError& error) {
