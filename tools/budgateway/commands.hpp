@@ -11,6 +11,7 @@ namespace budgateway_cli {
 
 int complete_command(Args& args);
 int batch_command(Args& args);
+int bench_command(Args& args);
 
 }  // namespace budgateway_cli
 

@@ -19,6 +19,7 @@ constexpr const char* kHelp =
     "\n"
     "  complete   one completion: its text, streamed text, or JSON\n"
     "  batch      a JSONL file of prompts through the server, resumable\n"
+    "  bench      a load test: requests/s, tokens/s, TTFT, TPOT, ITL\n"
     "  version    the budgateway version\n"
     "\n"
     "The server is the Bud gateway at $BUD_BASE_URL (default\n"
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   try {
     if (command == "complete") return complete_command(args);
     if (command == "batch") return batch_command(args);
+    if (command == "bench") return bench_command(args);
     std::cerr << "budgateway: unknown command '" << command << "'\n" << kHelp;
     return kExitUsage;
   } catch (const UsageError& error) {
