@@ -62,8 +62,6 @@ class Args {
   std::string next();
   /// The value of the flag just read by next().
   std::string value();
-  /// Whether the flag just read carried `=value`.
-  bool has_inline_value() const noexcept { return inline_value_.has_value(); }
 
  private:
   std::vector<std::string> args_;
