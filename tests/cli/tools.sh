@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The installed programs: budgateway-fake-gateway's --help lists every
-# scenario and --port prints the port alone as the first line; the install
-# components put both commands, and the gateway's manual, in the prefix.
+# scenario and --port prints the port alone as the first line; budgateway
+# includes public headers only; the install components put both commands,
+# and the gateway's manual, in the prefix.
 # usage: tools.sh BUDGATEWAY FAKE_GATEWAY WORK_DIR SOURCE_DIR BUILD_DIR
 source "$(dirname "$0")/lib.sh"
 source_dir=$4 build_dir=$5
@@ -27,6 +28,20 @@ expect_eq "$PORT" "$first" "--port N prints N"
 expect_status 0 "a request to the printed port" -- env BUD_BASE_URL="$BASE_URL" BUD_API_KEY=k \
   "$BUDGATEWAY" complete -m m -p "ok then" --max-tokens 2
 expect_eq "$(cat out)" " ok then" "answer from the printed port"
+
+# The command uses the public API only: every quoted include is one of its
+# own files, and every <budgateway/...> one an installed public header.
+for file in "$source_dir"/tools/budgateway/*.cpp "$source_dir"/tools/budgateway/*.hpp; do
+  while read -r included; do
+    [[ "$included" != */* ]] && [ -f "$source_dir/tools/budgateway/$included" ] ||
+      fail "$(basename "$file") includes \"$included\", not a file of the command"
+  done < <(sed -n 's/^#include "\(.*\)"/\1/p' "$file")
+  while read -r header; do
+    [[ "$header" != *..* ]] && [ -f "$source_dir/include/budgateway/$header" ] ||
+      [ "$header" = version.hpp ] ||
+      fail "$(basename "$file") includes <budgateway/$header>, not a public header"
+  done < <(sed -n 's/^#include <budgateway\/\(.*\)>/\1/p' "$file")
+done
 
 # The install components.
 cmake --install "$build_dir" --prefix "$WORK/prefix" --component cli >/dev/null

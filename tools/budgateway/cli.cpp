@@ -21,7 +21,7 @@ const char* const kExitCodeHelp =
     "  5  server: HTTP 5xx, an error inside a stream, a malformed answer\n"
     "  6  network: no connection, a broken connection, a timeout\n"
     "  7  refused: HTTP 400, 404, 409 or 422 (the request was wrong)\n"
-    "  130 interrupted (SIGINT)\n";
+    "  130 interrupted (SIGINT; 143 for SIGTERM)\n";
 
 const char* const kConnectionHelp =
     "Server:\n"

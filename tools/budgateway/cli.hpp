@@ -29,7 +29,7 @@ enum ExitCode : int {
   kExitServer = 5,          // 5xx, an error inside a stream, a malformed answer
   kExitNetwork = 6,         // no connection, broken connection, timeout
   kExitRefused = 7,        // 400, 404, 409, 422: the server refused the request
-  kExitInterrupted = 130,  // SIGINT
+  kExitInterrupted = 130,  // SIGINT (128 + the signal number)
 };
 
 /// The exit-code table, as printed at the end of each --help.
