@@ -36,7 +36,7 @@ set -m
 "$BUDGATEWAY" "${batch_args[@]}" 2>first.err &
 pid=$!
 set +m
-for _ in $(seq 300); do
+for _ in $(seq 1200); do
   [ -f out.jsonl ] && [ "$(wc -l <out.jsonl)" -ge 300 ] && break
   sleep 0.05
 done

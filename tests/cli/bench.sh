@@ -31,7 +31,7 @@ between() {  # VALUE LOW HIGH WHAT
 
 # 1. The fake's own model: 40 streamed requests of 10 tokens, 8 at a time.
 expect_status 0 "stream" -- bench -n 40 -c 8 --stream --max-tokens 10 --csv rows.csv
-for field in requests succeeded failed duration_s requests_per_s output_tokens \
+for field in interrupted requests succeeded failed duration_s requests_per_s output_tokens \
     output_tokens_per_s prompt_tokens requests_without_usage latency_ms ttft_ms tpot_ms \
     itl_ms errors; do
   expect_jq out "has(\"$field\")" "field $field"
@@ -86,5 +86,21 @@ expect_jq out '.succeeded == 30 and .output_tokens == 150 and .ttft_ms == null a
 expect_status 0 "rate" -- bench -n 20 --rate 50 --stream --max-tokens 4
 expect_jq out '.succeeded == 20 and .rate == 50 and .duration_s >= 0.38 and .requests_per_s <= 55' \
   "open loop pacing"
+
+# 6. Ctrl-C: the report covers what finished, in-flight requests are left
+#    out (not counted as failures), and the exit code says so.
+set -m  # so the background job does not start with SIGINT ignored
+"$BUDGATEWAY" bench -m m --json -n 100000 -c 4 --stream --max-tokens 5 \
+  -H "x-fake-chunk-delay-ms: 50" >interrupted.json &
+pid=$!
+set +m
+sleep 1.5
+kill -INT $pid
+status=0
+wait $pid || status=$?
+expect_eq "$status" 130 "exit status after SIGINT"
+expect_jq interrupted.json '.interrupted and .requests >= 1 and .requests < 100000' "interrupted run"
+expect_jq interrupted.json '.failed == 0 and .succeeded == .requests and .errors == {}' \
+  "cancelled requests are not failures"
 
 echo "cli bench: all checks passed"

@@ -1,14 +1,19 @@
 // Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
 // budgateway bench: a load test of a completions server, with the figures
 // defined in kHelp (and the README) and measured the way kHelp says.
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
@@ -48,6 +53,8 @@ constexpr const char* kHelp =
     "  --json              print the report as one JSON object\n"
     "  --csv FILE          write one row per request\n"
     "  --FIELD VALUE, --extra-body JSON   request fields, as in complete\n"
+    "Ctrl-C stops the run: requests in flight are cancelled and left out,\n"
+    "and the report covers the requests that finished.\n"
     "\n"
     "Figures (percentiles p50, p90, p99 and max are over requests, except\n"
     "ITL's, which are over every gap between chunks of every request):\n"
@@ -167,8 +174,52 @@ std::string prompt_for(std::size_t index, const BenchFlags& flags) {
   return prompt;
 }
 
+// SIGINT or SIGTERM: no new request starts, and those in flight are
+// cancelled, so the report comes out at once.
+struct Interrupt {
+  std::atomic<bool> requested{false};
+  bg::CancellationSource cancel;
+  std::mutex mutex;
+  std::condition_variable wake;  // rate-paced workers waiting for their time
+};
+
+Interrupt& interrupt() {
+  static Interrupt instance;
+  return instance;
+}
+
+// Blocks the stop signals in this thread (and so in every thread started
+// after), and hands them to a thread of their own.
+void watch_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  std::thread([signals] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    Interrupt& state = interrupt();
+    {
+      std::lock_guard<std::mutex> lock(state.mutex);
+      state.requested = true;
+    }
+    state.cancel.cancel();
+    state.wake.notify_all();
+  }).detach();
+}
+
+// Waits for a rate-paced start; false when the run was interrupted first.
+bool wait_until(Clock::time_point when) {
+  Interrupt& state = interrupt();
+  std::unique_lock<std::mutex> lock(state.mutex);
+  return !state.wake.wait_until(lock, when,
+                                [&] { return state.requested.load(); });
+}
+
 // What one request did.
 struct Record {
+  bool started = false;
   bool ok = false;
   std::optional<bg::Error> error;
   std::string error_kind;  // ErrorCode name and HTTP status
@@ -203,9 +254,16 @@ void take_usage(const bg::CompletionResponse& response, Record& record) {
   record.prompt_tokens = response.usage->prompt_tokens;
 }
 
+bg::CallOptions call_options() {
+  bg::CallOptions options;
+  options.cancellation = interrupt().cancel.token();
+  return options;
+}
+
 void run_unary(const bg::Client& client, const bg::CompletionRequest& request,
                Clock::time_point start, Record& record) {
-  const bg::Result<bg::CompletionResponse> result = client.complete(request);
+  const bg::Result<bg::CompletionResponse> result =
+      client.complete(request, call_options());
   record.latency_ms = milliseconds(Clock::now() - start);
   if (!result) {
     record.error_kind = error_kind(result.error());
@@ -220,7 +278,7 @@ void run_stream(const bg::Client& client, const bg::CompletionRequest& request,
                 Clock::time_point start, Record& record) {
   std::optional<Clock::time_point> first;
   Clock::time_point last;
-  for (auto& chunk : client.stream(request)) {
+  for (auto& chunk : client.stream(request, call_options())) {
     const Clock::time_point now = Clock::now();
     if (!chunk) {
       record.latency_ms = milliseconds(now - start);
@@ -260,6 +318,7 @@ void run_stream(const bg::Client& client, const bg::CompletionRequest& request,
 struct Run {
   std::vector<Record> records;
   double seconds = 0;
+  bool interrupted = false;
 };
 
 Run run(const bg::Client& client, const BenchFlags& flags) {
@@ -274,7 +333,7 @@ Run run(const bg::Client& client, const BenchFlags& flags) {
   std::atomic<std::size_t> next{0};
   const Clock::time_point run_start = Clock::now();
   const auto worker = [&] {
-    for (;;) {
+    while (!interrupt().requested) {
       const std::size_t index = next.fetch_add(1);
       if (index >= flags.requests) return;
       Record& record = result.records[index];
@@ -287,8 +346,9 @@ Run run(const bg::Client& client, const BenchFlags& flags) {
                                 static_cast<double>(index) / *flags.rate));
         // Claimed after its time: every allowed request was in flight.
         record.late = Clock::now() - scheduled > kLateStart;
-        std::this_thread::sleep_until(scheduled);
+        if (!wait_until(scheduled)) return;
       }
+      record.started = true;
       const Clock::time_point start = Clock::now();
       record.start_ms = milliseconds(start - run_start);
       if (flags.stream) {
@@ -305,6 +365,7 @@ Run run(const bg::Client& client, const BenchFlags& flags) {
   for (std::thread& thread : workers) thread.join();
   result.seconds =
       std::chrono::duration<double>(Clock::now() - run_start).count();
+  result.interrupted = interrupt().requested;
   return result;
 }
 
@@ -342,6 +403,7 @@ std::optional<Distribution> distribution(std::vector<double> values) {
 }
 
 struct Report {
+  bool interrupted = false;
   std::size_t requests = 0;
   std::size_t succeeded = 0;
   std::size_t failed = 0;
@@ -356,10 +418,16 @@ struct Report {
 
 Report summarize(const Run& run) {
   Report report;
-  report.requests = run.records.size();
   report.seconds = run.seconds;
+  report.interrupted = run.interrupted;
   std::vector<double> latency, ttft, tpot, itl;
   for (const Record& record : run.records) {
+    // Not sent, or cut short by an interrupt: not a measurement.
+    if (!record.started ||
+        (record.error && record.error->code() == bg::ErrorCode::Cancelled)) {
+      continue;
+    }
+    ++report.requests;
     if (record.late) ++report.late_starts;
     if (!record.ok) {
       ++report.failed;
@@ -400,6 +468,8 @@ void print_json(const Report& report, const BenchFlags& flags) {
   out += ",\"stream\":" + std::string(flags.stream ? "true" : "false");
   out += ",\"concurrency\":" + std::to_string(flags.workers());
   out += ",\"rate\":" + (flags.rate ? json_number(*flags.rate) : "null");
+  out +=
+      ",\"interrupted\":" + std::string(report.interrupted ? "true" : "false");
   out += ",\"requests\":" + std::to_string(report.requests);
   out += ",\"succeeded\":" + std::to_string(report.succeeded);
   out += ",\"failed\":" + std::to_string(report.failed);
@@ -446,6 +516,8 @@ void print_text(const Report& report, const BenchFlags& flags) {
               flags.rate ? (json_number(*flags.rate) + "/s").c_str()
                          : std::to_string(flags.workers()).c_str(),
               report.seconds);
+  if (report.interrupted)
+    std::printf("  interrupted: the rest were not sent\n");
   std::printf("  succeeded %zu, failed %zu", report.succeeded, report.failed);
   if (flags.rate) std::printf(", late starts %zu", report.late_starts);
   std::printf(
@@ -504,6 +576,8 @@ int bench_command(Args& args) {
   if (!flags.connection.max_retries) flags.connection.max_retries = 0;
   bg::ClientOptions options = client_options(flags.connection, flags.model);
   options.max_connections = std::max(kDefaultConnections, flags.workers());
+  // Before the Client starts any thread, so all inherit the blocked mask.
+  watch_stop_signals();
   const bg::Client client(options);
 
   const Run result = run(client, flags);
@@ -521,6 +595,7 @@ int bench_command(Args& args) {
       return kExitFailed;
     }
   }
+  if (report.interrupted) return kExitInterrupted;
   if (report.succeeded == 0) {
     // Every request failed: show the first failure, and exit with its kind.
     const Record& first = result.records.front();
