@@ -9,10 +9,7 @@ function(budgateway_set_warnings target)
     target_compile_options(${target} PRIVATE
       -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
       -Wnon-virtual-dtor -Wold-style-cast -Wcast-align -Woverloaded-virtual
-      -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough
-      # GCC before 14 warns on every designated initializer that leaves a
-      # field to its default, which is how the API is meant to be used.
-      -Wno-missing-field-initializers)
+      -Wnull-dereference -Wdouble-promotion -Wformat=2 -Wimplicit-fallthrough)
     if(BUDGATEWAY_WERROR)
       target_compile_options(${target} PRIVATE -Werror)
     endif()

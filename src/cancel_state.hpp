@@ -4,11 +4,14 @@
 #ifndef BUDGATEWAY_SRC_CANCEL_STATE_HPP_
 #define BUDGATEWAY_SRC_CANCEL_STATE_HPP_
 
+#include <budgateway/cancellation.hpp>
+
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -45,6 +48,15 @@ class CancelState {
   WakerId next_id_ = 1;
   bool waking_ = false;  ///< cancel() is calling wakers outside the lock.
   std::thread::id waking_thread_;
+};
+
+/// The library's way to a token's state (null for a token that never
+/// cancels), which the public API does not show.
+struct CancelAccess {
+  static const std::shared_ptr<CancelState>& state(
+      const CancellationToken& token) noexcept {
+    return token.state_;
+  }
 };
 
 }  // namespace budgateway::detail

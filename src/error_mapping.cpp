@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "json/response_parser.hpp"
+#include "request_util.hpp"
 #include "retry.hpp"
 
 namespace budgateway::detail {
@@ -31,8 +32,6 @@ constexpr int kLastErrorStatus = 599;
 
 // The most of a plain-text error body quoted in a message.
 constexpr std::size_t kMaxQuotedTextBytes = 200;
-
-constexpr std::string_view kSpace = " \t\r\n";
 
 struct NamedCode {
   std::string_view name;
@@ -82,13 +81,6 @@ std::optional<int> status_in_code(std::string_view code) noexcept {
     return std::nullopt;
   }
   return status;
-}
-
-std::string_view trim(std::string_view text) noexcept {
-  const std::size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const std::size_t last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
 }
 
 bool is_continuation_byte(char c) noexcept {
@@ -196,7 +188,7 @@ Error error_from_response(int status, std::string_view body,
   info.type = std::move(fields.type);
   info.param = std::move(fields.param);
   info.api_code = std::move(fields.code);
-  const std::optional<std::string_view> server_id = headers.get("x-request-id");
+  const std::optional<std::string_view> server_id = headers.get(kRequestIdHeader);
   info.request_id = server_id && !server_id->empty()
                         ? std::string(*server_id)
                         : std::string(sent_request_id);

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <random>
 
 namespace budgateway::detail {
@@ -193,6 +194,29 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   }
   return true;
+}
+
+std::string_view trim(std::string_view text) noexcept {
+  constexpr std::string_view kSpace = " \t\r\n";
+  const auto first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  const auto last = text.find_last_not_of(kSpace);
+  return text.substr(first, last - first + 1);
+}
+
+std::string value_or_env(std::string value, const std::string& variable) {
+  if (!value.empty() || variable.empty()) return value;
+  const char* from_env = std::getenv(variable.c_str());
+  return from_env != nullptr ? std::string(from_env) : std::string();
+}
+
+void replace_all(std::string& text, std::string_view needle,
+                 std::string_view with) {
+  if (needle.empty()) return;
+  for (auto pos = text.find(needle); pos != std::string::npos;
+       pos = text.find(needle, pos + with.size())) {
+    text.replace(pos, needle.size(), with);
+  }
 }
 
 }  // namespace budgateway::detail

@@ -33,6 +33,20 @@ std::string make_request_id();
 /// ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b) noexcept;
 
+/// `text` without leading and trailing spaces, tabs, CRs and LFs.
+std::string_view trim(std::string_view text) noexcept;
+
+/// `value` when not empty, else the environment variable `variable` (empty
+/// when unset, or when `variable` is empty).
+std::string value_or_env(std::string value, const std::string& variable);
+
+/// Replaces every occurrence of `needle` in `text` with `with`.
+void replace_all(std::string& text, std::string_view needle,
+                 std::string_view with);
+
+/// The header that carries a request's id, as the SDK sends and reads it.
+inline constexpr std::string_view kRequestIdHeader = "x-request-id";
+
 }  // namespace budgateway::detail
 
 #endif  // BUDGATEWAY_SRC_REQUEST_UTIL_HPP_

@@ -3,11 +3,12 @@
 #define BUDGATEWAY_BATCH_HPP_
 
 /// @file
-/// Options of Client::complete_many(), and the handler of
-/// Client::stream_async().
+/// Options of Client::complete_many(). StreamHandler, the handler of
+/// Client::stream_async(), is in stream.hpp, included here.
 
 #include <budgateway/completion.hpp>
 #include <budgateway/result.hpp>
+#include <budgateway/stream.hpp>
 
 #include <cstddef>
 #include <functional>
@@ -21,27 +22,14 @@ struct BatchOptions {
   std::size_t max_concurrency = 32;
   /// Called as each item finishes (any order), on the calling thread.
   std::function<void(std::size_t index, const Result<CompletionResponse>&)>
-      on_result;
+      on_result{};
   /// A budget of requests started per minute; unset: none.
-  std::optional<double> max_requests_per_minute;
+  std::optional<double> max_requests_per_minute{};
   /// A 429, or `X-RateLimit-Remaining: 0`, slows the whole batch: the
   /// concurrency halves and recovers as requests succeed, and new starts wait
   /// out the server's Retry-After or reset time. Off: only the item that met
   /// the limit waits.
   bool adapt_to_rate_limits = true;
-};
-
-/// Receives a streamed completion on the Client's event-loop thread: every
-/// chunk in order, then exactly one end. Keep the callbacks short (they run
-/// on the thread that drives every async call of the Client) and do not let
-/// them throw: a throwing callback ends its stream with an error.
-struct StreamHandler {
-  /// Each chunk as it arrives, including the usage chunk with empty choices.
-  std::function<void(const CompletionChunk& chunk)> on_chunk;
-  /// Last, once: the chunks folded into one completion (as
-  /// CompletionStream::collect()), or the error that ended the stream —
-  /// ErrorCode::Cancelled when the last Client copy went away first.
-  std::function<void(Result<CompletionResponse> end)> on_end;
 };
 
 }  // namespace budgateway

@@ -9,8 +9,10 @@
 #include <budgateway/cancellation.hpp>
 #include <budgateway/client.hpp>
 #include <budgateway/completion.hpp>
+#include <budgateway/connection.hpp>
 #include <budgateway/error.hpp>
 #include <budgateway/headers.hpp>
+#include <budgateway/options.hpp>
 #include <budgateway/providers.hpp>
 #include <budgateway/result.hpp>
 #include <budgateway/stream.hpp>

@@ -13,6 +13,7 @@ namespace budgateway {
 
 namespace detail {
 class CancelState;
+struct CancelAccess;
 }  // namespace detail
 
 /// Observes a CancellationSource. A default-constructed token is never
@@ -25,13 +26,9 @@ class BUDGATEWAY_EXPORT CancellationToken {
   CancellationToken() = default;
   bool cancelled() const noexcept;
 
-  /// For the library: the shared state, null for a token that never cancels.
-  const std::shared_ptr<detail::CancelState>& state() const noexcept {
-    return state_;
-  }
-
  private:
   friend class CancellationSource;
+  friend struct detail::CancelAccess;
   explicit CancellationToken(std::shared_ptr<detail::CancelState> state)
       : state_(std::move(state)) {}
   std::shared_ptr<detail::CancelState> state_;

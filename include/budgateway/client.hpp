@@ -3,116 +3,24 @@
 #define BUDGATEWAY_CLIENT_HPP_
 
 /// @file
-/// Client, its options, and per-call options.
+/// Client. Its options and per-call options are in options.hpp.
 
 #include <budgateway/batch.hpp>
 #include <budgateway/cancellation.hpp>
 #include <budgateway/completion.hpp>
 #include <budgateway/export.hpp>
 #include <budgateway/headers.hpp>
+#include <budgateway/options.hpp>
 #include <budgateway/result.hpp>
 #include <budgateway/stream.hpp>
 
-#include <chrono>
-#include <cstddef>
-#include <functional>
 #include <future>
 #include <memory>
-#include <optional>
-#include <string>
-#include <string_view>
 #include <vector>
 
 namespace budgateway {
 
-/// How much a log line matters.
-enum class LogLevel { Debug, Info, Warning };
-
-/// Receives the client's log lines. Never given a credential.
-using Logger = std::function<void(LogLevel level, std::string_view message)>;
-
-/// Options of a Client. Precedence, written once in the library: a
-/// CallOptions field, when set, beats the ClientOptions field, which beats the
-/// environment (`BUD_BASE_URL`, `BUD_API_KEY`), which beats the default.
-/// Field order is API: it is the order of designated initializers.
-struct ClientOptions {
-  /// Empty: `$BUD_BASE_URL`, else `https://gateway.bud.studio/v1`.
-  std::string base_url;
-  /// Empty: `$BUD_API_KEY`. Sent as `Authorization: Bearer <key>`.
-  std::string api_key;
-  /// Bounds one attempt of a unary call; for a stream, the wait for headers.
-  std::chrono::milliseconds timeout = std::chrono::seconds(600);
-  std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
-  /// Retries after the first attempt (connection errors, timeouts, 408, 409,
-  /// 429, 5xx; `x-should-retry` overrides).
-  int max_retries = 2;
-  /// Sent with every request, after the SDK's own headers.
-  HeaderList default_headers;
-
-  /// Back-off before retry n (from 0): min(initial * 2^n, max), less up to
-  /// `backoff_jitter` of it at random.
-  std::chrono::milliseconds initial_backoff = std::chrono::milliseconds(500);
-  std::chrono::milliseconds max_backoff = std::chrono::seconds(8);
-  double backoff_jitter = 0.25;
-  /// A server's `retry-after-ms`/`Retry-After` is honoured up to this; a
-  /// longer wait returns the error at once with Error::retry_after() set.
-  std::chrono::milliseconds max_retry_after = std::chrono::seconds(60);
-
-  /// Streams: the longest wait between two events that carry data
-  /// (keep-alive comments do not count).
-  std::chrono::milliseconds idle_timeout = std::chrono::seconds(180);
-  /// Streams: a bound on the whole stream; unset, a long generation is never
-  /// cut.
-  std::optional<std::chrono::milliseconds> stream_deadline;
-  /// Streams: an event larger than this is a Protocol error.
-  std::size_t max_event_bytes = std::size_t{16} << 20;
-  /// Unary calls: a body larger than this is a Protocol error.
-  std::size_t max_response_bytes = std::size_t{256} << 20;
-
-  /// Bounds the connections this Client keeps open, shared by every call.
-  std::size_t max_connections = 256;
-
-  /// `http://host:port`, `socks5://...`; empty: libcurl's environment rules.
-  std::string proxy;
-  /// A PEM bundle to verify servers with; empty: the system's.
-  std::string ca_file;
-
-  /// The header that carries the key, and its scheme ("Bearer"; empty sends
-  /// the bare key).
-  std::string auth_header = "Authorization";
-  std::string auth_scheme = "Bearer";
-  /// Query parameters added to every request's URL.
-  QueryList default_query;
-
-  /// Receives log lines (attempts, retries, failures); empty: silent.
-  Logger logger;
-
-  /// The environment variables an empty base_url / api_key is read from;
-  /// an empty name reads none. Provider presets point these at their own
-  /// variables, so a Bud key is never sent to another provider.
-  std::string base_url_env = "BUD_BASE_URL";
-  std::string api_key_env = "BUD_API_KEY";
-};
-
-/// Per-call variation; an unset field takes the Client's value.
-struct CallOptions {
-  std::optional<std::chrono::milliseconds> timeout;
-  std::optional<int> max_retries;
-  /// Added after the client's headers; a header named like one of the
-  /// client's replaces it (e.g. your own `x-request-id`).
-  HeaderList extra_headers;
-  /// Cancels the call from another thread.
-  CancellationToken cancellation;
-  /// Query parameters added to this call's URL.
-  QueryList extra_query;
-  std::optional<std::chrono::milliseconds> idle_timeout;
-  std::optional<std::chrono::milliseconds> stream_deadline;
-};
-
-namespace detail {
-class ClientImpl;
-class ClientOwner;
-}  // namespace detail
+class Connection;
 
 /// A client of an OpenAI-compatible `/v1/completions` endpoint.
 ///
@@ -125,6 +33,9 @@ class ClientOwner;
 class BUDGATEWAY_EXPORT Client {
  public:
   explicit Client(ClientOptions options = {});
+  /// A client over `connection`: make_connection() for the real one, or a
+  /// testing::FakeConnection (or your own) in unit tests.
+  explicit Client(std::shared_ptr<Connection> connection);
 
   /// One completion. Retries per the options; never throws.
   Result<CompletionResponse> complete(const CompletionRequest& request,
@@ -157,10 +68,9 @@ class BUDGATEWAY_EXPORT Client {
   const ClientOptions& options() const noexcept;
 
  private:
-  std::shared_ptr<detail::ClientImpl> impl_;
-  /// Shared by the copies of this Client only (not by streams in flight):
-  /// when the last copy goes, it stops the event loop.
-  std::shared_ptr<detail::ClientOwner> owner_;
+  /// Shared by the copies of this Client (not by streams in flight): when
+  /// the last holder goes, a real connection stops its event loop.
+  std::shared_ptr<Connection> connection_;
 };
 
 }  // namespace budgateway

@@ -43,19 +43,20 @@ BUDGATEWAY_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 /// Error's accessors.
 struct ErrorInfo {
   ErrorCode code = ErrorCode::Server;
-  std::string message;  ///< The server's message, or the SDK's own.
-  int http_status = 0;  ///< 0 when no HTTP response was received.
-  std::string type;     ///< `error.type` from the body, if any.
-  std::string param;    ///< `error.param` from the body, if any.
+  std::string message{};  ///< The server's message, or the SDK's own.
+  int http_status = 0;    ///< 0 when no HTTP response was received.
+  std::string type{};     ///< `error.type` from the body, if any.
+  std::string param{};    ///< `error.param` from the body, if any.
   std::string
-      api_code;  ///< `error.code` from the body; an integer as its digits.
-  std::string request_id;  ///< The server's `x-request-id`, else the one sent.
+      api_code{};  ///< `error.code` from the body; an integer as its digits.
+  std::string
+      request_id{};  ///< The server's `x-request-id`, else the one sent.
   std::optional<std::chrono::milliseconds>
-      retry_after;   ///< From the response headers.
-  std::string body;  ///< The raw response body, truncated.
-  int attempts = 0;  ///< How many attempts were made (0: none was sent).
+      retry_after{};   ///< From the response headers.
+  std::string body{};  ///< The raw response body, truncated.
+  int attempts = 0;    ///< How many attempts were made (0: none was sent).
   std::string
-      transport_detail;  ///< libcurl's own reason for a transport failure.
+      transport_detail{};  ///< libcurl's own reason for a transport failure.
 };
 
 /// A failure: a value, cheap to move, never thrown except inside Exception.

@@ -25,8 +25,8 @@
 /// Each preset reads the environment; call them while no other thread
 /// changes it (`setenv`), as with any `getenv`.
 
-#include <budgateway/client.hpp>
 #include <budgateway/export.hpp>
+#include <budgateway/options.hpp>
 
 #include <string>
 
@@ -80,14 +80,14 @@ BUDGATEWAY_EXPORT ClientOptions local(std::string base_url = kLocalBaseUrl);
 struct AzureOptions {
   /// `https://<resource>.openai.azure.com` (a trailing '/' is fine). Empty:
   /// `$AZURE_OPENAI_ENDPOINT`.
-  std::string endpoint;
+  std::string endpoint{};
   /// The deployment name chosen in Azure; percent-encoded into the path.
-  std::string deployment;
+  std::string deployment{};
   /// The `api-version` query parameter. Empty: `$OPENAI_API_VERSION`, else
   /// kAzureApiVersion.
   std::string api_version = kAzureApiVersion;
   /// Empty: `$AZURE_OPENAI_API_KEY`, read when the Client is constructed.
-  std::string api_key;
+  std::string api_key{};
 };
 
 /// Azure OpenAI. Requests go to

@@ -3,7 +3,8 @@
 #define BUDGATEWAY_STREAM_HPP_
 
 /// @file
-/// CompletionStream: a streamed completion as a single-pass input range.
+/// CompletionStream: a streamed completion as a single-pass input range; and
+/// StreamHandler, which receives one from Client::stream_async().
 
 #include <budgateway/completion.hpp>
 #include <budgateway/export.hpp>
@@ -11,13 +12,16 @@
 #include <budgateway/result.hpp>
 
 #include <cstddef>
+#include <functional>
 #include <iterator>
 #include <memory>
+#include <utility>
 
 namespace budgateway {
 
 namespace detail {
-class StreamState;
+class StreamSource;
+struct StreamAccess;
 }  // namespace detail
 
 /// The chunks of a streamed completion, read by iterating:
@@ -51,7 +55,22 @@ class BUDGATEWAY_EXPORT CompletionStream {
       stream_->advance();
       return *this;
     }
-    void operator++(int) { ++*this; }
+    /// What `it++` returns: the element it pointed to, moved out before the
+    /// stream moved on, so `*it++` reads it (the stream is single-pass).
+    class postfix {
+     public:
+      value_type& operator*() noexcept { return value_; }
+
+     private:
+      friend class iterator;
+      explicit postfix(value_type value) : value_(std::move(value)) {}
+      value_type value_;
+    };
+    postfix operator++(int) {
+      postfix old(std::move(*stream_->current()));
+      stream_->advance();
+      return old;
+    }
     friend bool operator==(const iterator& a, const iterator& b) noexcept {
       return a.at_end() == b.at_end();
     }
@@ -66,7 +85,8 @@ class BUDGATEWAY_EXPORT CompletionStream {
     CompletionStream* stream_ = nullptr;
   };
 
-  explicit CompletionStream(std::unique_ptr<detail::StreamState> state);
+  /// An empty stream (as a moved-from one): no element, begin() == end().
+  CompletionStream() noexcept;
   CompletionStream(CompletionStream&&) noexcept;
   CompletionStream& operator=(CompletionStream&&) noexcept;
   CompletionStream(const CompletionStream&) = delete;
@@ -87,11 +107,31 @@ class BUDGATEWAY_EXPORT CompletionStream {
   const ResponseHeaders& headers() const noexcept;
 
  private:
-  Result<CompletionChunk>* current();
-  void advance();
-  bool done() const noexcept;
+  friend struct detail::StreamAccess;
+  explicit CompletionStream(std::unique_ptr<detail::StreamSource> source);
 
-  std::unique_ptr<detail::StreamState> state_;
+  Result<CompletionChunk>* current() noexcept { return current_; }
+  void advance();
+  bool done() const noexcept { return !source_ || (started_ && !current_); }
+
+  std::unique_ptr<detail::StreamSource> source_;
+  /// The element the iterator reads, owned by the source; null at the end.
+  Result<CompletionChunk>* current_ = nullptr;
+  bool started_ = false;
+  bool finished_ = false;
+};
+
+/// Receives a streamed completion on the Client's event-loop thread: every
+/// chunk in order, then exactly one end. Keep the callbacks short (they run
+/// on the thread that drives every async call of the Client) and do not let
+/// them throw: a throwing callback ends its stream with an error.
+struct StreamHandler {
+  /// Each chunk as it arrives, including the usage chunk with empty choices.
+  std::function<void(const CompletionChunk& chunk)> on_chunk{};
+  /// Last, once: the chunks folded into one completion (as
+  /// CompletionStream::collect()), or the error that ended the stream —
+  /// ErrorCode::Cancelled when the last Client copy went away first.
+  std::function<void(Result<CompletionResponse> end)> on_end{};
 };
 
 }  // namespace budgateway

@@ -4,13 +4,15 @@
 
 #include <curl/curl.h>
 
-#include <strings.h>
-
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <utility>
+
+#include "request_util.hpp"
 
 namespace budgateway::detail::http {
 namespace {
@@ -21,9 +23,8 @@ void ensure_global_init() {
   (void)kInit;
 }
 
-constexpr std::string_view kContentLength = "content-length";
-/// What the JSON parser needs past a body's end (simdjson's padding).
-constexpr std::size_t kParserPadding = 64;
+/// An HTTP status is exactly three digits (RFC 9110 15).
+constexpr std::size_t kStatusDigits = 3;
 
 CURL* easy(void* handle) { return static_cast<CURL*>(handle); }
 CURLM* multi(void* handle) { return static_cast<CURLM*>(handle); }
@@ -38,12 +39,22 @@ std::size_t body_trampoline(char* data, std::size_t size, std::size_t count,
   return static_cast<Transfer*>(user)->on_body(data, size * count);
 }
 
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const auto first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const auto last = text.find_last_not_of(kSpace);
-  return text.substr(first, last - first + 1);
+/// The status of a status line ("HTTP/1.1 200 OK"): three digits followed
+/// by a space or the line's end; 0 for anything else.
+int parse_status(std::string_view line) noexcept {
+  const auto space = line.find(' ');
+  if (space == std::string_view::npos) return 0;
+  std::string_view rest = trim(line.substr(space + 1));
+  int status = 0;
+  std::size_t digits = 0;
+  for (; digits < rest.size() && digits <= kStatusDigits; ++digits) {
+    const char c = rest[digits];
+    if (c < '0' || c > '9') break;
+    status = status * 10 + (c - '0');
+  }
+  if (digits != kStatusDigits) return 0;
+  if (digits < rest.size() && rest[digits] != ' ') return 0;
+  return status;
 }
 
 /// Sets one option; the first failure is kept and later ones are skipped,
@@ -70,6 +81,15 @@ Error rejected_option(CURLcode code) {
   info.message = "libcurl rejected an option";
   info.transport_detail = curl_easy_strerror(code);
   return Error(std::move(info));
+}
+
+/// A duration as libcurl's long milliseconds; "no limit" durations near
+/// Millis::max() are clamped rather than wrapped.
+long clamp_ms(Millis value) noexcept {
+  constexpr auto kMax =
+      static_cast<Millis::rep>(std::numeric_limits<long>::max());
+  if (value.count() <= 0) return 0;
+  return static_cast<long>(std::min(value.count(), kMax));
 }
 
 ErrorCode code_for(CURLcode code) {
@@ -166,23 +186,17 @@ std::optional<Error> Transfer::configure_once() {
   return std::nullopt;
 }
 
-std::optional<Error> Transfer::prepare(const RequestSpec& spec,
-                                       std::string_view body,
-                                       std::size_t max_body_bytes,
-                                       DataSink sink) {
+std::optional<Error> Transfer::configure(const RequestSpec& spec,
+                                         std::string_view body,
+                                         TransferObserver* observer) {
   if (handle_ == nullptr) {
     return Error(ErrorCode::Connection, "libcurl could not create a handle");
   }
   if (auto error = configure_once()) return error;
   status_ = 0;
-  headers_done_ = false;
-  body_too_large_ = false;
-  aborted_by_sink_ = false;
-  expected_body_bytes_ = 0;
-  max_body_bytes_ = max_body_bytes;
+  head_done_ = false;
   headers_.clear();
-  body_.clear();
-  sink_ = std::move(sink);
+  observer_ = observer;
   error_buffer_[0] = '\0';
 
   header_nodes_.clear();
@@ -205,9 +219,8 @@ std::optional<Error> Transfer::prepare(const RequestSpec& spec,
       .set(CURLOPT_POSTFIELDS, body.data())
       .set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()))
       .set(CURLOPT_HTTPHEADER, list)
-      .set(CURLOPT_CONNECTTIMEOUT_MS,
-           static_cast<long>(spec.connect_timeout.count()))
-      .set(CURLOPT_TIMEOUT_MS, static_cast<long>(spec.total_timeout.count()))
+      .set(CURLOPT_CONNECTTIMEOUT_MS, clamp_ms(spec.connect_timeout))
+      .set(CURLOPT_TIMEOUT_MS, clamp_ms(spec.total_timeout))
       .set(CURLOPT_PROXY, spec.proxy.empty() ? nullptr : spec.proxy.c_str())
       .set(CURLOPT_CAINFO,
            spec.ca_file.empty() ? nullptr : spec.ca_file.c_str());
@@ -215,74 +228,86 @@ std::optional<Error> Transfer::prepare(const RequestSpec& spec,
   return std::nullopt;
 }
 
-std::size_t Transfer::on_header(const char* data, std::size_t size) {
+std::size_t Transfer::on_header(const char* data, std::size_t size) noexcept {
   std::string_view line(data, size);
   if (line.rfind("HTTP/", 0) == 0) {
     // A new status line: an interim (1xx) or a new response starts over.
     headers_.clear();
-    headers_done_ = false;
-    const auto space = line.find(' ');
-    status_ = 0;
-    if (space != std::string_view::npos) {
-      for (std::size_t i = space + 1;
-           i < line.size() && line[i] >= '0' && line[i] <= '9'; ++i) {
-        status_ = status_ * 10 + (line[i] - '0');
-      }
-    }
+    head_done_ = false;
+    status_ = parse_status(line);
     return size;
   }
   const std::string_view trimmed = trim(line);
   if (trimmed.empty()) {
-    headers_done_ = status_ >= 200;
+    // The end of a head; an interim 1xx head is followed by another.
+    const bool interim = status_ >= 100 && status_ < 200;
+    if (!interim && !head_done_) {
+      head_done_ = true;
+      if (observer_ != nullptr) observer_->on_head(status_, headers_);
+    }
     return size;
   }
   const auto colon = trimmed.find(':');
   if (colon != std::string_view::npos) {
-    const std::string_view name = trimmed.substr(0, colon);
-    const std::string_view value = trim(trimmed.substr(colon + 1));
-    headers_.add(name, value);
-    if (name.size() == kContentLength.size() &&
-        strncasecmp(name.data(), kContentLength.data(), name.size()) == 0) {
-      std::size_t length = 0;
-      const auto [end, error] =
-          std::from_chars(value.data(), value.data() + value.size(), length);
-      if (error == std::errc()) expected_body_bytes_ = length;
+    try {
+      headers_.add(trimmed.substr(0, colon), trim(trimmed.substr(colon + 1)));
+    } catch (...) {
+      return 0;  // Out of memory: abort the transfer, never unwind into C.
     }
   }
   return size;
 }
 
-std::size_t Transfer::on_body(const char* data, std::size_t size) {
-  const bool success = status_ >= 200 && status_ < 300;
-  if (success && sink_) {
-    if (sink_(std::string_view(data, size))) return size;
-    aborted_by_sink_ = true;
-    return 0;
+std::size_t Transfer::on_body(const char* data, std::size_t size) noexcept {
+  if (!head_done_) {
+    // A body without a blank line ending its head (HTTP/0.9 or a server
+    // that never ends it): say what head there was first.
+    head_done_ = true;
+    if (observer_ != nullptr) observer_->on_head(status_, headers_);
   }
-  if (body_.size() + size > max_body_bytes_) {
-    body_too_large_ = true;
-    return 0;
+  if (observer_ == nullptr) return size;
+  return observer_->on_body(std::string_view(data, size)) ? size : 0;
+}
+
+bool Transfer::request_sent() const noexcept {
+  long sent = 0;
+  return curl_easy_getinfo(easy(handle_), CURLINFO_REQUEST_SIZE, &sent) ==
+             CURLE_OK &&
+         sent > 0;
+}
+
+Transfer::Times Transfer::times() const noexcept {
+  Times times;
+  curl_off_t connect = 0;
+  curl_off_t first_byte = 0;
+  if (curl_easy_getinfo(easy(handle_), CURLINFO_CONNECT_TIME_T, &connect) ==
+      CURLE_OK) {
+    times.connect = std::chrono::microseconds(connect);
   }
-  if (body_.empty() && expected_body_bytes_ <= max_body_bytes_) {
-    // One allocation for the whole body, with room for the JSON parser's
-    // padding, instead of regrowing it as the bytes arrive.
-    body_.reserve(expected_body_bytes_ + kParserPadding);
+  if (curl_easy_getinfo(easy(handle_), CURLINFO_STARTTRANSFER_TIME_T,
+                        &first_byte) == CURLE_OK) {
+    times.first_byte = std::chrono::microseconds(first_byte);
   }
-  body_.append(data, size);
-  return size;
+  return times;
 }
 
 Error Transfer::transport_error(CurlCode code) const {
   const auto curl_code = static_cast<CURLcode>(code);
   ErrorInfo info;
   info.code = code_for(curl_code);
+  // The URL's scheme was checked before the transfer: "unsupported" after
+  // the server said something is about what it said (a status line libcurl
+  // cannot read), the server's fault, not the caller's.
+  if (curl_code == CURLE_UNSUPPORTED_PROTOCOL && request_sent()) {
+    info.code = ErrorCode::Protocol;
+  }
   const char* reason = curl_easy_strerror(curl_code);
   info.transport_detail = error_buffer_.c_str();
   if (info.transport_detail.empty()) info.transport_detail = reason;
   info.message = info.code == ErrorCode::Timeout
                      ? "the request timed out"
                      : std::string("transport failure: ") + reason;
-  info.http_status = headers_done_ ? status_ : 0;
+  info.http_status = head_done_ ? status_ : 0;
   return Error(std::move(info));
 }
 
@@ -330,8 +355,10 @@ int Multi::perform() noexcept {
 }
 
 void Multi::poll(Millis timeout) noexcept {
-  curl_multi_poll(multi(handle_), nullptr, 0, static_cast<int>(timeout.count()),
-                  nullptr);
+  constexpr auto kMaxWait =
+      static_cast<Millis::rep>(std::numeric_limits<int>::max());
+  const auto wait = std::clamp<Millis::rep>(timeout.count(), 0, kMaxWait);
+  curl_multi_poll(multi(handle_), nullptr, 0, static_cast<int>(wait), nullptr);
 }
 
 void Multi::wakeup() noexcept { curl_multi_wakeup(multi(handle_)); }

@@ -8,9 +8,10 @@
 #include <budgateway/error.hpp>
 #include <budgateway/headers.hpp>
 
+#include "util/http_request.hpp"
+
 #include <chrono>
 #include <cstddef>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,19 +31,20 @@ using CurlCode = int;
 inline constexpr CurlCode kCurlOk = 0;
 
 /// One POST, as the transport needs it.
-struct RequestSpec {
-  /// Shared by the requests of a client, so a call copies no string.
-  std::shared_ptr<const std::string> url;
-  /// Header lines ("Name: value") shared by the requests of a client; may
-  /// be null. Sent first.
-  std::shared_ptr<const std::vector<std::string>> shared_header_lines;
-  /// This request's own header lines, sent after the shared ones.
-  std::vector<std::string> header_lines;
-  Millis connect_timeout{10000};
-  /// Bounds the whole transfer; zero: unbounded.
-  Millis total_timeout{0};
-  std::string proxy;
-  std::string ca_file;
+using RequestSpec = HttpRequest;
+
+/// Receives what a transfer reads, as it reads it, on the thread that drives
+/// it. Called from inside libcurl: implementations must not throw.
+class TransferObserver {
+ public:
+  /// The head of the final response is complete: its status (0 when the
+  /// status line was malformed) and headers, which the observer may keep.
+  virtual void on_head(int status, ResponseHeaders& headers) noexcept = 0;
+  /// Body bytes (decoded); false aborts the transfer.
+  virtual bool on_body(std::string_view bytes) noexcept = 0;
+
+ protected:
+  ~TransferObserver() = default;
 };
 
 /// DNS and TLS sessions shared by every transfer of a Client. Connections
@@ -62,39 +64,32 @@ class Share {
   void* handle_ = nullptr;
 };
 
-/// One easy handle with its response state; reused across requests so the
-/// handle's buffers and settings are not rebuilt each time.
+/// One easy handle; reused across requests so the handle's buffers,
+/// settings and connection are not rebuilt each time. It keeps no body: what
+/// it reads goes to its observer.
 class Transfer {
  public:
-  /// Receives body bytes of a 2xx response as they arrive when set; returns
-  /// false to abort the transfer.
-  using DataSink = std::function<bool(std::string_view bytes)>;
-
   explicit Transfer(const Share& share);
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;
 
-  /// Resets the response state and sets every option for `spec`. Bodies of
-  /// non-2xx answers and, without a sink, of 2xx answers are kept up to
-  /// `max_body_bytes`; past that the transfer aborts (body_too_large()).
-  /// `body` must outlive the transfer.
-  std::optional<Error> prepare(const RequestSpec& spec, std::string_view body,
-                               std::size_t max_body_bytes, DataSink sink = {});
-
-  /// The final status, 0 before the headers of the final response arrived.
-  int status() const noexcept { return status_; }
-  bool headers_done() const noexcept { return headers_done_; }
-  const ResponseHeaders& headers() const noexcept { return headers_; }
-  ResponseHeaders& headers() noexcept { return headers_; }
-  std::string& body() noexcept { return body_; }
-  const std::string& body() const noexcept { return body_; }
-  bool body_too_large() const noexcept { return body_too_large_; }
-  bool aborted_by_sink() const noexcept { return aborted_by_sink_; }
+  /// Sets every option for `spec`, with `body` as the request body (it must
+  /// outlive the transfer) and `observer` to receive the answer.
+  std::optional<Error> configure(const RequestSpec& spec, std::string_view body,
+                                 TransferObserver* observer);
 
   /// The Error for a transfer that ended with `code` (not kCurlOk): Timeout,
   /// Connection, InvalidArgument or Protocol, with libcurl's reason.
   Error transport_error(CurlCode code) const;
+
+  /// libcurl's timers for the last transfer, from its start: connection
+  /// established, first response byte (zero when not reached).
+  struct Times {
+    std::chrono::microseconds connect{0};
+    std::chrono::microseconds first_byte{0};
+  };
+  Times times() const noexcept;
 
   void* native() const noexcept { return handle_; }
 
@@ -103,10 +98,12 @@ class Transfer {
   void set_tag(std::size_t tag) noexcept { tag_ = tag; }
 
   // libcurl callbacks; public only so curl.cpp's C trampolines reach them.
-  std::size_t on_header(const char* data, std::size_t size);
-  std::size_t on_body(const char* data, std::size_t size);
+  std::size_t on_header(const char* data, std::size_t size) noexcept;
+  std::size_t on_body(const char* data, std::size_t size) noexcept;
 
  private:
+  /// Whether the last transfer sent its request (libcurl's count).
+  bool request_sent() const noexcept;
   /// Sets what is the same for every request, once per handle.
   std::optional<Error> configure_once();
 
@@ -116,16 +113,11 @@ class Transfer {
   /// the list, never frees or changes it), so no line is copied.
   std::vector<curl_slist> header_nodes_;
   std::string error_buffer_;
-  std::size_t expected_body_bytes_ = 0;
   int status_ = 0;
-  bool headers_done_ = false;
-  bool body_too_large_ = false;
-  bool aborted_by_sink_ = false;
-  std::size_t max_body_bytes_ = 0;
+  bool head_done_ = false;
   std::size_t tag_ = 0;
   ResponseHeaders headers_;
-  std::string body_;
-  DataSink sink_;
+  TransferObserver* observer_ = nullptr;
 };
 
 /// A multi handle: drives any number of transfers on the calling thread.

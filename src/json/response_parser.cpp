@@ -12,8 +12,6 @@
 
 #include <simdjson.h>
 
-#include "error_mapping.hpp"
-
 namespace budgateway::detail {
 namespace {
 
@@ -539,11 +537,9 @@ std::string truncate_body(std::string_view body) {
 struct ResponseParser::Impl {
   ondemand::parser parser;
 
-  Result<CompletionResponse> parse(std::string body, std::string_view what,
-                                   bool errors_are_typed) {
+  Result<CompletionResponse> parse(std::string body, std::string_view what) {
     CompletionResponse response;
-    if (auto error =
-            parse_into(std::move(body), what, errors_are_typed, response)) {
+    if (auto error = parse_into(std::move(body), what, false, response)) {
       return *std::move(error);
     }
     return response;
@@ -601,10 +597,12 @@ struct ResponseParser::Impl {
     return for_each_root_member(document, is_object, on_member);
   }
 
+  // The code stays Server here: mapping a server's type/code to an
+  // ErrorCode is the caller's (error_mapping), not the parser's.
   static Error server_reported_error(ApiErrorFields fields,
                                      std::string_view body) {
     ErrorInfo info;
-    info.code = code_from_api_error(fields.type, fields.code);
+    info.code = ErrorCode::Server;
     info.message = fields.message.empty()
                        ? "the server reported an error without a message"
                        : std::move(fields.message);
@@ -632,21 +630,30 @@ struct ResponseParser::Impl {
   }
 };
 
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING,
+              "kJsonPadding must cover simdjson's padding");
+
 ResponseParser::ResponseParser() : impl_(std::make_unique<Impl>()) {}
+
+ResponseParser& ResponseParser::for_this_thread() {
+  thread_local ResponseParser parser;
+  return parser;
+}
 
 ResponseParser::~ResponseParser() = default;
 
 Result<CompletionResponse> ResponseParser::parse_completion(std::string body) {
-  return impl_->parse(std::move(body), "response", false);
+  return impl_->parse(std::move(body), "response");
 }
 
-Result<CompletionChunk> ResponseParser::parse_chunk(std::string data) {
-  return impl_->parse(std::move(data), "stream chunk", true);
-}
-
-std::optional<Error> ResponseParser::parse_chunk_into(std::string data,
-                                                      CompletionChunk& out) {
-  return impl_->parse_into(std::move(data), "stream chunk", true, out);
+std::optional<ChunkProblem> ResponseParser::parse_chunk(std::string data,
+                                                        CompletionChunk& out) {
+  // A reported error is told apart from a malformed chunk by its code: the
+  // parser leaves a reported error's code at Server, and says which it was.
+  auto error = impl_->parse_into(std::move(data), "stream chunk", true, out);
+  if (!error) return std::nullopt;
+  const bool reported = error->code() != ErrorCode::Protocol;
+  return ChunkProblem{reported, *std::move(error)};
 }
 
 ApiErrorFields parse_api_error(std::string_view body) {

@@ -21,6 +21,20 @@ struct ResponseAccess {
   static ResponseHeaders& headers(CompletionResponse& r) { return r.headers_; }
 };
 
+/// The spare bytes the parser needs past the end of a body (simdjson's
+/// padding): buffers that will be parsed reserve this much more.
+inline constexpr std::size_t kJsonPadding = 64;
+
+/// Why a stream event's data is not a chunk.
+struct ChunkProblem {
+  /// The data is an error report (a top-level `error` object): `error`
+  /// carries its message, type, param and code, and its ErrorCode is left at
+  /// Server for the caller to map (code_from_api_error). Otherwise the data
+  /// is malformed and `error` is a Protocol error.
+  bool server_reported = false;
+  Error error;
+};
+
 /// The most a Protocol error keeps of a body, in bytes.
 inline constexpr std::size_t kMaxErrorBodyBytes = 4096;
 
@@ -42,15 +56,15 @@ class ResponseParser {
   /// body.
   Result<CompletionResponse> parse_completion(std::string body);
 
-  /// One stream event's data, as parse_completion. A top-level `error`
-  /// member instead yields the typed error it describes (code from its
-  /// `type`/`code` via code_from_api_error, default Server).
-  Result<CompletionChunk> parse_chunk(std::string data);
+  /// One stream event's data, as parse_completion, into `out`, whose
+  /// strings and vectors keep their capacity (a stream reuses one chunk
+  /// object). On a problem `out` holds part of the chunk and must not be
+  /// read.
+  std::optional<ChunkProblem> parse_chunk(std::string data,
+                                          CompletionChunk& out);
 
-  /// As parse_chunk, into `out`, whose strings and vectors keep their
-  /// capacity (a stream reuses one chunk object). On an error `out` holds
-  /// part of the chunk and must not be read.
-  std::optional<Error> parse_chunk_into(std::string data, CompletionChunk& out);
+  /// The calling thread's parser.
+  static ResponseParser& for_this_thread();
 
  private:
   struct Impl;

@@ -39,11 +39,6 @@ std::optional<std::int64_t> parse_retry(std::string_view value) {
   return milliseconds;
 }
 
-/// Spare capacity left in a new event's data: the JSON parser that reads it
-/// needs this much padding (simdjson's SIMDJSON_PADDING) and would otherwise
-/// reallocate every chunk to add it.
-constexpr std::size_t kParserPadding = 64;
-
 void append_line(std::string& buffer, std::string_view value) {
   buffer.append(value);
   buffer.push_back('\n');
@@ -55,8 +50,8 @@ void strip_last_newline(std::string& buffer) {
 
 }  // namespace
 
-SseDecoder::SseDecoder(std::size_t max_event_bytes)
-    : max_event_bytes_(max_event_bytes) {}
+SseDecoder::SseDecoder(std::size_t max_event_bytes, std::size_t data_spare)
+    : max_event_bytes_(max_event_bytes), data_spare_(data_spare) {}
 
 bool SseDecoder::feed(std::string_view bytes) {
   if (failed_) return false;
@@ -159,7 +154,7 @@ void SseDecoder::process_line(std::string_view line) {
 void SseDecoder::process_field(std::string_view name, std::string_view value) {
   if (name == kDataField) {
     if (pending_.data.empty()) {
-      pending_.data.reserve(value.size() + 1 + kParserPadding);
+      pending_.data.reserve(value.size() + 1 + data_spare_);
     }
     append_line(pending_.data, value);
   } else if (name == kEventField) {
@@ -187,6 +182,7 @@ void SseDecoder::dispatch() {
   strip_last_newline(pending_.error);
   pending_.id = last_id_;
   events_.push_back(std::move(pending_));
+  ++dispatched_;
   pending_ = SseEvent{};
 }
 

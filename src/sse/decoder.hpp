@@ -27,7 +27,10 @@ class SseDecoder {
  public:
   static constexpr std::size_t kDefaultMaxEventBytes = std::size_t{16} << 20;
 
-  explicit SseDecoder(std::size_t max_event_bytes = kDefaultMaxEventBytes);
+  /// `data_spare`: capacity left past a new event's data, for whoever reads
+  /// it next (a JSON parser's padding), so it need not reallocate.
+  explicit SseDecoder(std::size_t max_event_bytes = kDefaultMaxEventBytes,
+                      std::size_t data_spare = 0);
 
   /// Decodes `bytes`, queueing each event a blank line dispatches. Returns
   /// false once an event (or line) grew past max_event_bytes; the decoder
@@ -37,6 +40,8 @@ class SseDecoder {
   bool feed(std::string_view bytes);
 
   bool has_event() const noexcept { return !events_.empty(); }
+  /// How many events were dispatched since construction.
+  std::size_t dispatched() const noexcept { return dispatched_; }
   /// The oldest queued event; precondition: has_event().
   SseEvent pop_event();
 
@@ -57,6 +62,8 @@ class SseDecoder {
   void dispatch();
 
   std::size_t max_event_bytes_;
+  std::size_t data_spare_;
+  std::size_t dispatched_ = 0;
   std::deque<SseEvent> events_;
   /// The start of a line whose end has not arrived yet.
   std::string line_;

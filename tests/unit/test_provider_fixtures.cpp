@@ -22,6 +22,7 @@
 #include "error_mapping.hpp"
 #include "json/response_parser.hpp"
 #include "provider_fixtures.hpp"
+#include "read_chunk.hpp"
 #include "sse/decoder.hpp"
 
 namespace budgateway::detail {
@@ -73,7 +74,7 @@ DecodedStream decode_stream(const std::string& body, std::size_t piece_bytes) {
       out.done = true;
       break;
     }
-    Result<CompletionChunk> chunk = parser.parse_chunk(std::move(event.data));
+    Result<CompletionChunk> chunk = read_chunk(parser, std::move(event.data));
     INFO((chunk ? std::string() : chunk.error().to_string()));
     REQUIRE(chunk.has_value());
     out.chunks.push_back(std::move(*chunk));

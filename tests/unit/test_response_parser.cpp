@@ -1,5 +1,6 @@
 // Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
 #include "json/response_parser.hpp"
+#include "read_chunk.hpp"
 
 #include <array>
 #include <cstddef>
@@ -382,7 +383,7 @@ TEST_CASE("one parser reads many bodies, also after a failure",
         parser.parse_completion(std::string(kCompletion));
     REQUIRE(result.has_value());
     CHECK(result->choices[0].text == "\n\nSweet moments, one scoop at a time.");
-    Result<CompletionChunk> chunk = parser.parse_chunk(R"({"choices":[]})");
+    Result<CompletionChunk> chunk = read_chunk(parser, R"({"choices":[]})");
     CHECK(chunk.has_value());
   }
 }
@@ -393,7 +394,7 @@ TEST_CASE("a stream chunk is read like a completion", "[response_parser]") {
       R"({"id":"cmpl-s1","object":"text_completion","created":1699000002,)"
       R"("model":"m","choices":[{"text":" was","index":0,"logprobs":null,)"
       R"("finish_reason":null,"stop_reason":null}]})";
-  Result<CompletionChunk> chunk = parser.parse_chunk(data);
+  Result<CompletionChunk> chunk = read_chunk(parser, data);
   REQUIRE(chunk.has_value());
   CHECK(chunk->id == "cmpl-s1");
   REQUIRE(chunk->choices.size() == 1);
@@ -404,7 +405,8 @@ TEST_CASE("a stream chunk is read like a completion", "[response_parser]") {
 
 TEST_CASE("the usage chunk with empty choices is valid", "[response_parser]") {
   ResponseParser parser;
-  Result<CompletionChunk> chunk = parser.parse_chunk(
+  Result<CompletionChunk> chunk = read_chunk(
+      parser,
       R"({"id":"c","object":"text_completion","created":1,"model":"m",)"
       R"("choices":[],"usage":{"prompt_tokens":5,"completion_tokens":7,)"
       R"("total_tokens":12}})");
@@ -417,11 +419,11 @@ TEST_CASE("the usage chunk with empty choices is valid", "[response_parser]") {
 TEST_CASE("a chunk without choices, or not JSON, is Protocol",
           "[response_parser]") {
   ResponseParser parser;
-  Result<CompletionChunk> missing = parser.parse_chunk(R"({"id":"x"})");
+  Result<CompletionChunk> missing = read_chunk(parser, R"({"id":"x"})");
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().code() == ErrorCode::Protocol);
   CHECK(missing.error().message() == R"(stream chunk has no "choices" array)");
-  Result<CompletionChunk> garbage = parser.parse_chunk("{oops");
+  Result<CompletionChunk> garbage = read_chunk(parser, "{oops");
   REQUIRE_FALSE(garbage.has_value());
   CHECK(garbage.error().code() == ErrorCode::Protocol);
   CHECK(garbage.error().body() == "{oops");
@@ -468,7 +470,7 @@ TEST_CASE("a chunk with an error object yields the typed error",
     data = R"({"error":{}})";
     message = "the server reported an error without a message";
   }
-  Result<CompletionChunk> chunk = parser.parse_chunk(data);
+  Result<CompletionChunk> chunk = read_chunk(parser, data);
   REQUIRE_FALSE(chunk.has_value());
   const Error& error = chunk.error();
   CHECK(error.code() == code);
@@ -482,7 +484,7 @@ TEST_CASE("a chunk with an error object yields the typed error",
 TEST_CASE("a chunk with error null is an ordinary chunk", "[response_parser]") {
   ResponseParser parser;
   Result<CompletionChunk> chunk =
-      parser.parse_chunk(R"({"error":null,"choices":[{"text":"a"}]})");
+      read_chunk(parser, R"({"error":null,"choices":[{"text":"a"}]})");
   REQUIRE(chunk.has_value());
   CHECK(chunk->choices[0].text == "a");
 }

@@ -162,5 +162,152 @@ TEST_CASE("copying a Result copies its value or its error", "[result]") {
   CHECK(error_copy.error().message() == "slow down");
 }
 
+// The std::expected-style operations. Each test states what is called, with
+// what, and what comes out; a function that must not run fails the test.
+
+Result<int> parse_length(const std::string& text) {
+  if (text.empty()) return Error(ErrorCode::InvalidArgument, "empty");
+  return static_cast<int>(text.size());
+}
+
+TEST_CASE("and_then passes the value on and returns the function's Result",
+          "[result][monadic]") {
+  const Result<std::string> text(std::string("abcd"));
+  const Result<int> length = text.and_then(parse_length);
+  REQUIRE(length.has_value());
+  CHECK(*length == 4);
+  const Result<int> rejected =
+      Result<std::string>(std::string()).and_then(parse_length);
+  REQUIRE_FALSE(rejected.has_value());
+  CHECK(rejected.error().message() == "empty");
+}
+
+TEST_CASE("and_then on an error keeps it and never calls the function",
+          "[result][monadic]") {
+  bool called = false;
+  const Result<int> length = failed().and_then([&](const std::string& text) {
+    called = true;
+    return parse_length(text);
+  });
+  CHECK_FALSE(called);
+  REQUIRE_FALSE(length.has_value());
+  CHECK(length.error().code() == ErrorCode::RateLimited);
+  CHECK(length.error().message() == "slow down");
+}
+
+TEST_CASE("and_then on an rvalue moves the value into the function",
+          "[result][monadic]") {
+  Result<std::unique_ptr<int>> owner(std::make_unique<int>(kAnswer));
+  const Result<int> read =
+      std::move(owner).and_then([](std::unique_ptr<int>&& pointer) {
+        const std::unique_ptr<int> taken = std::move(pointer);
+        return Result<int>(*taken);
+      });
+  REQUIRE(read.has_value());
+  CHECK(*read == kAnswer);
+  CHECK(*owner == nullptr);
+}
+
+TEST_CASE("transform maps the value to another type", "[result][monadic]") {
+  const Result<std::string> text(std::string("abc"));
+  const Result<std::size_t> size =
+      text.transform([](const std::string& value) { return value.size(); });
+  const auto half = [](const std::string&) { return 1.5; };
+  static_assert(std::is_same_v<decltype(text.transform(half)), Result<double>>,
+                "transform's Result holds what the function returns");
+  REQUIRE(size.has_value());
+  CHECK(*size == 3);
+}
+
+TEST_CASE("transform on an error keeps it and never calls the function",
+          "[result][monadic]") {
+  bool called = false;
+  const Result<std::size_t> size = failed().transform([&](std::string value) {
+    called = true;
+    return value.size();
+  });
+  CHECK_FALSE(called);
+  REQUIRE_FALSE(size.has_value());
+  CHECK(size.error().code() == ErrorCode::RateLimited);
+}
+
+TEST_CASE("transform on an rvalue moves the value", "[result][monadic]") {
+  Result<std::unique_ptr<int>> owner(std::make_unique<int>(kAnswer));
+  const Result<std::unique_ptr<int>> doubled =
+      std::move(owner).transform([](std::unique_ptr<int>&& pointer) {
+        *pointer *= 2;
+        return std::move(pointer);
+      });
+  REQUIRE(doubled.has_value());
+  CHECK(**doubled == 2 * kAnswer);
+  CHECK(*owner == nullptr);
+}
+
+TEST_CASE("or_else recovers from an error with the function's Result",
+          "[result][monadic]") {
+  const Result<std::string> recovered = failed().or_else([](const Error& e) {
+    return Result<std::string>("recovered from " +
+                               std::string(to_string(e.code())));
+  });
+  REQUIRE(recovered.has_value());
+  CHECK(*recovered == "recovered from RateLimited");
+  const Result<std::string> replaced = failed().or_else([](const Error&) {
+    return Result<std::string>(Error(ErrorCode::Server, "replaced"));
+  });
+  REQUIRE_FALSE(replaced.has_value());
+  CHECK(replaced.error().message() == "replaced");
+}
+
+TEST_CASE("or_else on a value keeps it and never calls the function",
+          "[result][monadic]") {
+  bool called = false;
+  const Result<std::string> present(std::string("value"));
+  const Result<std::string> same = present.or_else([&](const Error&) {
+    called = true;
+    return Result<std::string>("other");
+  });
+  CHECK_FALSE(called);
+  REQUIRE(same.has_value());
+  CHECK(*same == "value");
+}
+
+TEST_CASE("transform_error rewrites the error and keeps a value",
+          "[result][monadic]") {
+  const Result<std::string> annotated = failed().transform_error(
+      [](Error e) { return Error(e.code(), "batch item 3: " + e.message()); });
+  REQUIRE_FALSE(annotated.has_value());
+  CHECK(annotated.error().code() == ErrorCode::RateLimited);
+  CHECK(annotated.error().message() == "batch item 3: slow down");
+
+  bool called = false;
+  const Result<std::string> present(std::string("value"));
+  const Result<std::string> same = present.transform_error([&](const Error& e) {
+    called = true;
+    return e;
+  });
+  CHECK_FALSE(called);
+  REQUIRE(same.has_value());
+  CHECK(*same == "value");
+}
+
+TEST_CASE("error_or gives the error, or the fallback when there is a value",
+          "[result][monadic]") {
+  const Error fallback(ErrorCode::Server, "no error");
+  CHECK(failed().error_or(fallback).message() == "slow down");
+  const Result<std::string> present(std::string("value"));
+  CHECK(present.error_or(fallback).message() == "no error");
+  CHECK(present.error_or(fallback).code() == ErrorCode::Server);
+}
+
+TEST_CASE("the operations chain", "[result][monadic]") {
+  const Result<int> doubled =
+      Result<std::string>(std::string("abc"))
+          .and_then(parse_length)
+          .transform([](int length) { return 2 * length; })
+          .or_else([](const Error&) { return Result<int>(0); });
+  REQUIRE(doubled.has_value());
+  CHECK(*doubled == 6);
+}
+
 }  // namespace
 }  // namespace budgateway

@@ -2,8 +2,8 @@
 // How a batch paces itself: an AIMD concurrency limit that a 429 halves and
 // successes grow back, a pause every start waits out after a server asked
 // for one, and an optional requests-per-minute budget. Pure: time is given.
-#ifndef BUDGATEWAY_SRC_RATE_CONTROL_HPP_
-#define BUDGATEWAY_SRC_RATE_CONTROL_HPP_
+#ifndef BUDGATEWAY_SRC_DRIVE_RATE_CONTROL_HPP_
+#define BUDGATEWAY_SRC_DRIVE_RATE_CONTROL_HPP_
 
 #include <chrono>
 #include <cstddef>
@@ -54,4 +54,4 @@ class RateControl {
 
 }  // namespace budgateway::detail
 
-#endif  // BUDGATEWAY_SRC_RATE_CONTROL_HPP_
+#endif  // BUDGATEWAY_SRC_DRIVE_RATE_CONTROL_HPP_

@@ -1,5 +1,5 @@
 // Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
-#include "rate_control.hpp"
+#include "drive/rate_control.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,12 +1,12 @@
 // Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
-// The Client's event loop: one thread and one multi handle driving every
-// async call (complete_async, stream_async) of a Client.
-#ifndef BUDGATEWAY_SRC_EVENT_LOOP_HPP_
-#define BUDGATEWAY_SRC_EVENT_LOOP_HPP_
+// The async driver: one thread and one multi handle driving every async
+// call (complete_async, stream_async) of a client.
+#ifndef BUDGATEWAY_SRC_DRIVE_EVENT_LOOP_HPP_
+#define BUDGATEWAY_SRC_DRIVE_EVENT_LOOP_HPP_
 
-#include <budgateway/batch.hpp>
 #include <budgateway/completion.hpp>
 #include <budgateway/result.hpp>
+#include <budgateway/stream.hpp>
 
 #include <cstddef>
 #include <future>
@@ -16,7 +16,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "client_impl.hpp"
+#include "call/context.hpp"
+#include "drive/transports.hpp"
 
 namespace budgateway::detail {
 
@@ -30,9 +31,11 @@ class EventLoop : public std::enable_shared_from_this<EventLoop> {
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
 
-  void submit(std::shared_ptr<ClientImpl> client, PreparedCall call,
+  void submit(std::shared_ptr<const CallContext> context,
+              std::shared_ptr<Transports> transports, PreparedCall call,
               std::promise<Result<CompletionResponse>> promise);
-  void submit(std::shared_ptr<ClientImpl> client, PreparedCall call,
+  void submit(std::shared_ptr<const CallContext> context,
+              std::shared_ptr<Transports> transports, PreparedCall call,
               StreamHandler handler);
 
   /// Completes every pending job with Cancelled and ends the thread. From
@@ -41,15 +44,15 @@ class EventLoop : public std::enable_shared_from_this<EventLoop> {
   void stop();
 
  private:
-  struct Job;
-  struct UnaryJob;
-  struct StreamJob;
+  class Job;
+  class UnaryJob;
+  class StreamJob;
 
   EventLoop();
   void enqueue(std::unique_ptr<Job> job);
   void run();
   void cancel_all(std::vector<std::unique_ptr<Job>>& incoming);
-  Millis poll_timeout(std::chrono::steady_clock::time_point now) const;
+  Millis poll_timeout(Clock::time_point now) const;
 
   http::Multi multi_;
   std::mutex mutex_;
@@ -62,4 +65,4 @@ class EventLoop : public std::enable_shared_from_this<EventLoop> {
 
 }  // namespace budgateway::detail
 
-#endif  // BUDGATEWAY_SRC_EVENT_LOOP_HPP_
+#endif  // BUDGATEWAY_SRC_DRIVE_EVENT_LOOP_HPP_

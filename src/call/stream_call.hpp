@@ -1,0 +1,97 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// One streamed completion as a state machine: attempts, retries before the
+// first event, the SSE decoder, in-stream errors, timeouts, and the fold for
+// collect(). Like UnaryCall it never waits and never sees a transfer: a
+// driver feeds it events and asks next() what it needs. The driver reads
+// what the transport has before it asks, so the idle timer measures the
+// server's silence, not the consumer's pace.
+#ifndef BUDGATEWAY_SRC_CALL_STREAM_CALL_HPP_
+#define BUDGATEWAY_SRC_CALL_STREAM_CALL_HPP_
+
+#include <budgateway/completion.hpp>
+#include <budgateway/result.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "call/context.hpp"
+#include "call/fold.hpp"
+#include "call/outcome.hpp"
+#include "call/unary_call.hpp"
+#include "sse/decoder.hpp"
+
+namespace budgateway::detail {
+
+class StreamCall {
+ public:
+  StreamCall(std::shared_ptr<const CallContext> context, PreparedCall call);
+
+  /// What to do now: Element when an element is ready (a chunk, or the
+  /// final error), Done at the clean end ([DONE]).
+  Next next(Clock::time_point now);
+  const PreparedCall& call() const noexcept { return call_; }
+
+  void on_start(Clock::time_point now);
+  void on_head(int status, ResponseHeaders&& headers, Clock::time_point now);
+  /// Body bytes arrived at `now`; false: stop the transfer.
+  bool on_body(std::string_view bytes, Clock::time_point now);
+  void on_end(std::optional<Error> transport, Clock::time_point now);
+  /// Whether an attempt's transfer should be running; a driver stops one
+  /// that still runs when this turns false.
+  bool wants_transfer() const noexcept { return phase_ == Phase::InFlight; }
+
+  /// The element next() announced, in place; consume() drops it.
+  Result<CompletionChunk>* element() noexcept {
+    return element_ ? &*element_ : nullptr;
+  }
+  /// The element next() announced, moved out.
+  Result<CompletionChunk> take();
+  /// Drops the element, keeping a chunk's buffers for the next one.
+  void consume() noexcept;
+  /// Ends the stream now with `error` as its last element, unless it ended.
+  void fail(Error error);
+
+  const ResponseHeaders& headers() const noexcept { return answer_.headers; }
+  /// The fold of every chunk delivered so far (collect()).
+  CompletionResponse folded() const { return fold_.result(answer_.headers); }
+
+ private:
+  enum class Phase { Idle, InFlight, Backoff, Ended };
+  /// What an event was; for Element, element_ holds the chunk or the error.
+  enum class EventKind { Skip, Done, Element };
+
+  EventKind handle_event(SseEvent&& event);
+  Error end_of_body_error();
+  void retry_or_fail(Error error, Clock::time_point now);
+  void finish_with(Error error);
+  Clock::time_point wake_time() const noexcept;
+
+  std::shared_ptr<const CallContext> context_;
+  PreparedCall call_;
+  SseDecoder decoder_;
+  Answer answer_;
+  ChunkFold fold_;
+  std::optional<Result<CompletionChunk>> element_;
+  /// The last chunk's storage, parsed into again so its buffers are reused.
+  CompletionChunk spare_;
+  std::optional<Error> transport_;
+  Phase phase_ = Phase::Idle;
+  std::optional<Clock::time_point> deadline_;
+  Clock::time_point retry_at_{};
+  Clock::time_point attempt_start_{};
+  Clock::time_point last_data_{};
+  Clock::time_point drain_until_{};
+  int attempts_ = 0;
+  bool transfer_ended_ = false;
+  bool sse_ = false;
+  bool body_full_ = false;
+  bool delivered_ = false;
+  bool got_completion_ = false;
+  bool draining_ = false;
+};
+
+}  // namespace budgateway::detail
+
+#endif  // BUDGATEWAY_SRC_CALL_STREAM_CALL_HPP_
