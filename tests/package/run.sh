@@ -37,8 +37,9 @@ cmake -S "$work/consumer" -B "$work/consumer/build" -DCMAKE_PREFIX_PATH="$work/p
 cmake --build "$work/consumer/build" >/dev/null
 
 exec 3> >("$fake" --port 0 --exit-on-stdin-eof >"$work/port")
-for _ in $(seq 50); do grep -q listening "$work/port" 2>/dev/null && break; sleep 0.1; done
-port=$(sed -n 's/^listening 127.0.0.1://p' "$work/port")
+# Its first line of stdout is the port.
+for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
+port=$(head -n 1 "$work/port")
 BUD_BASE_URL="http://127.0.0.1:$port/v1" BUD_API_KEY=sk-package-test \
   "$work/consumer/build/quickstart" | tee "$work/output"
 test -s "$work/output"

@@ -358,6 +358,12 @@ std::string concatenated(const StreamPlan& plan) {
 
 }  // namespace
 
+std::vector<std::string_view> scenario_names() {
+  std::vector<std::string_view> names;
+  for (const ScenarioEntry& entry : kScenarios) names.push_back(entry.name);
+  return names;
+}
+
 struct FakeParams {
   const ScenarioEntry* scenario = nullptr;
   milliseconds delay{0};

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct ServiceOptions {
   // answers 400.
   std::string fixtures_dir;
 };
+
+// The names x-fake-scenario accepts, in the order README.md lists them.
+std::vector<std::string_view> scenario_names();
 
 // Defined in gateway_service.cpp: what one request asked for in its x-fake-*
 // headers, and the answer chosen for it.
