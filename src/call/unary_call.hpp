@@ -44,7 +44,8 @@ class UnaryCall {
   /// The attempt asked for went out at `now` (or failed to: on_end follows).
   void on_start(Clock::time_point now);
   /// The final response's head arrived.
-  void on_head(int status, ResponseHeaders&& headers, Clock::time_point now);
+  void on_head(int status, ResponseHeaders&& headers, Clock::time_point now,
+               AttemptTimes times = {});
   /// Body bytes arrived; false: stop the transfer (the body is too long).
   bool on_body(std::string_view bytes, Clock::time_point now);
   /// Whether an attempt's transfer should be running; a driver stops one
@@ -70,7 +71,7 @@ class UnaryCall {
   RateSignal rate_;
   std::optional<Result<CompletionResponse>> result_;
   std::optional<Clock::time_point> retry_at_;
-  Clock::time_point attempt_start_{};
+  TimingMarks marks_;
   Clock::time_point deadline_{};
   int attempts_ = 0;
   bool in_flight_ = false;

@@ -125,6 +125,7 @@ Result<CompletionChunk>* StreamPump::advance() {
   if (started_) call_.consume();
   started_ = true;
   if (!slot_) {
+    call_.begin(Clock::now());
     // Held for the stream's whole life: its connection is in use until then.
     if (auto error = take_slot(*context_, call_.call(), slot_)) {
       rejected_.emplace(

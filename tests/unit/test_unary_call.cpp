@@ -302,3 +302,36 @@ TEST_CASE("the key is redacted in every form the server may echo",
 
 }  // namespace
 }  // namespace budgateway::detail
+
+namespace budgateway::detail {
+namespace {
+
+TEST_CASE("a completion carries the timing of the attempt that answered",
+          "[unary_call][timing]") {
+  auto [context, prepared] = prepare(options(), false);
+  prepared.start = kT0;
+  UnaryCall call(context, prepared);
+  // Queued 5 ms for a slot; the first attempt fails, the second answers.
+  play(call, kT0 + 5ms, 503, json_headers(), "{}");
+  const Next wait = call.next(kT0 + 5ms);
+  REQUIRE(wait.need == Need::Wait);
+  call.on_start(wait.until);
+  call.on_head(200, json_headers(), wait.until + 30ms,
+               AttemptTimes{std::chrono::microseconds(2000)});
+  call.on_body(completion("t"), wait.until + 35ms);
+  call.on_end(std::nullopt, wait.until + 40ms);
+  REQUIRE(call.next(wait.until + 40ms).need == Need::Done);
+  const auto result = call.take_result();
+  REQUIRE(result);
+  REQUIRE(result->timing());
+  const Timing& t = *result->timing();
+  const auto retry_at = wait.until - kT0;
+  CHECK(t.queued == 5ms);
+  CHECK(t.connect == retry_at + 2ms);
+  CHECK(t.first_byte == retry_at + 30ms);
+  CHECK(t.first_token == std::chrono::microseconds{0});
+  CHECK(t.total == retry_at + 40ms);
+}
+
+}  // namespace
+}  // namespace budgateway::detail
