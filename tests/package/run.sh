@@ -74,6 +74,7 @@ for compiler in "${compilers[@]}"; do
     -DCMAKE_PREFIX_PATH="$prefix" -DBUDGATEWAY_SOURCE_DIR="$source" \
     -DBUDGATEWAY_EXPECTED_VERSION="$version" "${hide[@]}"
   quiet cmake --build "$dir" -j "$jobs"
+  "$dir/version_check"
   runs+=("$dir/quickstart" "$dir/quickstart17")
 done
 
