@@ -188,7 +188,7 @@ Error error_from_response(int status, std::string_view body,
   info.type = std::move(fields.type);
   info.param = std::move(fields.param);
   info.api_code = std::move(fields.code);
-  const std::optional<std::string_view> server_id = headers.get("x-request-id");
+  const std::optional<std::string_view> server_id = headers.get(kRequestIdHeader);
   info.request_id = server_id && !server_id->empty()
                         ? std::string(*server_id)
                         : std::string(sent_request_id);

@@ -1,7 +1,6 @@
 // Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
 #include <budgateway/providers.hpp>
 
-#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,17 +16,9 @@ constexpr const char* kAzureApiKeyHeader = "api-key";
 constexpr const char* kAzureApiVersionParameter = "api-version";
 constexpr std::string_view kAzureDeploymentsPath = "/openai/deployments/";
 
-std::string from_env(const char* variable) {
-  const char* value = std::getenv(variable);
-  return value != nullptr ? std::string(value) : std::string();
-}
-
-std::string value_or_env(std::string value, const char* variable) {
-  return value.empty() ? from_env(variable) : value;
-}
-
+/// `$variable`, else `fallback`.
 std::string env_or(const char* variable, const char* fallback) {
-  std::string value = from_env(variable);
+  std::string value = detail::value_or_env({}, variable);
   return value.empty() ? std::string(fallback) : value;
 }
 
@@ -72,22 +63,21 @@ ClientOptions local(std::string base_url) {
 }
 
 ClientOptions azure(AzureOptions azure_options) {
-  const std::string endpoint = trim_trailing_slashes(
-      value_or_env(std::move(azure_options.endpoint), "AZURE_OPENAI_ENDPOINT"));
-  std::string api_version =
-      value_or_env(std::move(azure_options.api_version), "OPENAI_API_VERSION");
+  const std::string endpoint = trim_trailing_slashes(detail::value_or_env(
+      std::move(azure_options.endpoint), "AZURE_OPENAI_ENDPOINT"));
+  std::string api_version = detail::value_or_env(
+      std::move(azure_options.api_version), "OPENAI_API_VERSION");
   if (api_version.empty()) api_version = kAzureApiVersion;
 
   ClientOptions options;
-  // Not URLs: the client refuses them on the first call with an
-  // InvalidArgument that quotes them, and sends nothing. An empty base_url
-  // would instead fall back to the Bud gateway.
+  // The client refuses an incomplete preset on the first call, sending
+  // nothing; an empty base_url would instead fall back to the Bud gateway.
   if (endpoint.empty()) {
-    options.base_url =
+    options.preset_error =
         "Azure OpenAI needs an endpoint: set AzureOptions::endpoint or "
         "AZURE_OPENAI_ENDPOINT";
   } else if (azure_options.deployment.empty()) {
-    options.base_url =
+    options.preset_error =
         "Azure OpenAI needs a deployment: set AzureOptions::deployment";
   } else {
     options.base_url = endpoint;

@@ -7,6 +7,7 @@
 /// Client::stream_async(), is in stream.hpp, included here.
 
 #include <budgateway/completion.hpp>
+#include <budgateway/options.hpp>
 #include <budgateway/result.hpp>
 #include <budgateway/stream.hpp>
 
@@ -20,7 +21,9 @@ namespace budgateway {
 struct BatchOptions {
   /// The most transfers in flight at once.
   std::size_t max_concurrency = 32;
-  /// Called as each item finishes (any order), on the calling thread.
+  /// Called as each item finishes (any order), on the calling thread. If
+  /// it throws, the exception leaves complete_many(): the transfers in
+  /// flight are stopped and their connection slots released.
   std::function<void(std::size_t index, const Result<CompletionResponse>&)>
       on_result{};
   /// A budget of requests started per minute; unset: none.
@@ -30,6 +33,10 @@ struct BatchOptions {
   /// out the server's Retry-After or reset time. Off: only the item that met
   /// the limit waits.
   bool adapt_to_rate_limits = true;
+  /// Per-call options for every item: timeout, retries, headers, query.
+  /// Its `cancellation` stops the whole batch: items in flight and items
+  /// not yet started end with ErrorCode::Cancelled, promptly.
+  CallOptions call{};
 };
 
 }  // namespace budgateway

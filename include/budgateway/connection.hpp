@@ -8,7 +8,7 @@
 /// lets code that uses a Client be unit-tested without a network.
 
 #include <budgateway/batch.hpp>
-#include <budgateway/client.hpp>
+#include <budgateway/options.hpp>
 #include <budgateway/completion.hpp>
 #include <budgateway/export.hpp>
 #include <budgateway/result.hpp>

@@ -94,6 +94,10 @@ struct ClientOptions {
   std::string base_url_env = "BUD_BASE_URL";
   /// The environment variable an empty api_key is read from.
   std::string api_key_env = "BUD_API_KEY";
+  /// Set by a provider preset that could not be completed (e.g.
+  /// providers::azure() without an endpoint): every call fails with
+  /// ErrorCode::InvalidArgument and this message, and nothing is sent.
+  std::string preset_error{};
 };
 
 /// Per-call variation; an unset field takes the Client's value.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <utility>
 
 #include "json/request_writer.hpp"
@@ -119,15 +120,43 @@ std::vector<std::string> secret_forms(const std::string& key) {
   return forms;
 }
 
+/// `BUD_LOG`'s level, when it names one.
+std::optional<LogLevel> level_from_env() {
+  const std::string level = value_or_env({}, "BUD_LOG");
+  if (iequals(level, "debug")) return LogLevel::Debug;
+  if (iequals(level, "info")) return LogLevel::Info;
+  if (iequals(level, "warning") || iequals(level, "warn")) {
+    return LogLevel::Warning;
+  }
+  return std::nullopt;
+}
+
+std::string_view level_name(LogLevel level) {
+  switch (level) {
+    case LogLevel::Debug:
+      return "debug";
+    case LogLevel::Info:
+      return "info";
+    case LogLevel::Warning:
+      return "warning";
+  }
+  return "log";
+}
+
 }  // namespace
 
 CallContext::CallContext(ClientOptions options)
     : options_(std::move(options)), budget_(options_.max_connections) {
+  if (!options_.logger) stderr_level_ = level_from_env();
   resolve();
   secrets_ = secret_forms(options_.api_key);
 }
 
 void CallContext::resolve() {
+  if (!options_.preset_error.empty()) {
+    invalid_options_ = Error(ErrorCode::InvalidArgument, options_.preset_error);
+    return;
+  }
   options_.base_url =
       value_or_env(std::move(options_.base_url), options_.base_url_env);
   if (options_.base_url.empty()) options_.base_url = providers::kBudBaseUrl;
@@ -310,9 +339,16 @@ bool CallContext::redact(ResponseHeaders& headers) const {
 }
 
 void CallContext::log(LogLevel level, std::string message) const {
-  if (!options_.logger) return;
+  if (!logs(level)) return;
   redact(message);
-  options_.logger(level, message);
+  if (options_.logger) {
+    options_.logger(level, message);
+    return;
+  }
+  // One write per line, so lines of concurrent calls do not interleave.
+  std::string line =
+      fmt::format("budgateway {}: {}\n", level_name(level), message);
+  std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
 }  // namespace budgateway::detail

@@ -7,7 +7,9 @@
 #ifndef BUDGATEWAY_SRC_CALL_CONTEXT_HPP_
 #define BUDGATEWAY_SRC_CALL_CONTEXT_HPP_
 
-#include <budgateway/client.hpp>
+#include <budgateway/completion.hpp>
+#include <budgateway/options.hpp>
+#include <budgateway/result.hpp>
 
 #include <chrono>
 #include <cstddef>
@@ -63,7 +65,12 @@ class CallContext {
   /// As redact(), in header values; false when nothing was found.
   bool redact(ResponseHeaders& headers) const;
 
-  bool logging() const noexcept { return static_cast<bool>(options_.logger); }
+  /// Whether a line of `level` goes anywhere: to the options' logger (every
+  /// level), else to stderr at or above `BUD_LOG` (debug, info, warning).
+  bool logs(LogLevel level) const noexcept {
+    return static_cast<bool>(options_.logger) ||
+           (stderr_level_ && level >= *stderr_level_);
+  }
   /// Logs `message` with the key redacted.
   void log(LogLevel level, std::string message) const;
 
@@ -86,6 +93,8 @@ class CallContext {
   /// The forms of the API key that redact() removes.
   std::vector<std::string> secrets_;
   mutable ConnectionBudget budget_;
+  /// From BUD_LOG when no logger was given: the least level sent to stderr.
+  std::optional<LogLevel> stderr_level_;
 };
 
 }  // namespace budgateway::detail

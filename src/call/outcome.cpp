@@ -135,7 +135,7 @@ std::optional<Millis> retry_delay(const CallContext& context,
   const RetryDecision decision =
       decide_retry(call.retry, attempts, error, headers, random_unit());
   if (!decision.retry) return std::nullopt;
-  if (context.logging()) {
+  if (context.logs(LogLevel::Info)) {
     context.log(LogLevel::Info,
                 fmt::format("POST {} attempt {} failed ({}{}): retrying in {} "
                             "ms [request id {}]",
@@ -147,6 +147,31 @@ std::optional<Millis> retry_delay(const CallContext& context,
                             decision.delay.count(), call.request_id));
   }
   return decision.delay;
+}
+
+void log_attempt(const CallContext& context, const PreparedCall& call,
+                 int attempt, int status, const Error* error, Millis took) {
+  if (!context.logs(LogLevel::Debug)) return;
+  const std::string what =
+      error != nullptr && (error->http_status() == 0 || status == 0)
+          ? fmt::format("{}: {}", to_string(error->code()), error->message())
+          : fmt::format("HTTP {}", status);
+  context.log(
+      LogLevel::Debug,
+      fmt::format("POST {}{} -> {} (attempt {}, {} ms) [request id {}]",
+                  loggable_url(*call.http.url), call.stream ? " (stream)" : "",
+                  what, attempt, took.count(), call.request_id));
+}
+
+void log_failure(const CallContext& context, const PreparedCall& call,
+                 const Error& error) {
+  if (!context.logs(LogLevel::Warning) ||
+      error.code() == ErrorCode::Cancelled) {
+    return;
+  }
+  context.log(LogLevel::Warning,
+              fmt::format("POST {}{} failed: {}", loggable_url(*call.http.url),
+                          call.stream ? " (stream)" : "", error.to_string()));
 }
 
 RateSignal rate_signal(const Error* error, const ResponseHeaders& headers) {

@@ -61,6 +61,14 @@ std::optional<Millis> retry_delay(const CallContext& context,
                                   const Error& error,
                                   const ResponseHeaders& headers);
 
+/// A debug line for an attempt that ended: method, URL (no query), status or
+/// failure, attempt number, milliseconds, request id.
+void log_attempt(const CallContext& context, const PreparedCall& call,
+                 int attempt, int status, const Error* error, Millis took);
+/// A warning for a call that failed for good (not when cancelled).
+void log_failure(const CallContext& context, const PreparedCall& call,
+                 const Error& error);
+
 /// What an answer says about the server's rate limit, for a batch's pacing.
 struct RateSignal {
   bool limited = false;  ///< A 429 (or a rate-limit error).

@@ -152,6 +152,8 @@ void StreamCall::on_head(int status, ResponseHeaders&& headers,
   sse_ = status >= kFirstSuccess && status < kFirstNonSuccess &&
          is_event_stream(answer_.headers);
   last_data_ = now;
+  log_attempt(*context_, call_, attempts_, status, nullptr,
+              std::chrono::duration_cast<Millis>(now - attempt_start_));
 }
 
 bool StreamCall::on_body(std::string_view bytes, Clock::time_point now) {
@@ -268,6 +270,10 @@ Error StreamCall::end_of_body_error() {
 
 void StreamCall::retry_or_fail(Error error, Clock::time_point now) {
   transfer_ended_ = false;
+  if (!answer_.head) {
+    log_attempt(*context_, call_, attempts_, 0, &error,
+                std::chrono::duration_cast<Millis>(now - attempt_start_));
+  }
   // Once an event reached the caller a retry would repeat it: never.
   if (!delivered_) {
     if (auto delay =
@@ -283,6 +289,7 @@ void StreamCall::retry_or_fail(Error error, Clock::time_point now) {
 void StreamCall::finish_with(Error error) {
   element_.emplace(
       context_->stamp(std::move(error), attempts_, call_.request_id));
+  log_failure(*context_, call_, element_->error());
   phase_ = Phase::Ended;
   draining_ = false;
 }

@@ -65,6 +65,7 @@ void UnaryCall::on_start(Clock::time_point now) {
   answer_.head = false;
   answer_.headers.clear();
   answer_.body.clear();
+  attempt_start_ = now;
   deadline_ = call_.timeout > Millis{0} ? later(now, call_.timeout)
                                         : Clock::time_point::max();
 }
@@ -115,6 +116,9 @@ void UnaryCall::on_end(std::optional<Error> transport, Clock::time_point now) {
     if (error_body_full_) transport.reset();
     error = answer_error(*context_, call_, answer_, std::move(transport));
   }
+  log_attempt(*context_, call_, attempts_, answer_.status,
+              error ? &*error : nullptr,
+              std::chrono::duration_cast<Millis>(now - attempt_start_));
   if (!error) {
     rate_ = rate_signal(nullptr, answer_.headers);
     auto result = read_completion(answer_);
@@ -143,6 +147,7 @@ void UnaryCall::finish(Result<CompletionResponse> result) {
   if (!result) {
     result =
         context_->stamp(std::move(result).error(), attempts_, call_.request_id);
+    log_failure(*context_, call_, result.error());
   }
   result_.emplace(std::move(result));
   // What an error reports was copied into it; the buffers go back now.

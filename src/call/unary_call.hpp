@@ -67,6 +67,7 @@ class UnaryCall {
   RateSignal rate_;
   std::optional<Result<CompletionResponse>> result_;
   std::optional<Clock::time_point> retry_at_;
+  Clock::time_point attempt_start_{};
   Clock::time_point deadline_{};
   int attempts_ = 0;
   bool in_flight_ = false;

@@ -51,10 +51,16 @@ class BatchRun {
               options.max_requests_per_minute),
         items_(requests.size()),
         // Every slot is overwritten by finish(); one vector, returned as is.
-        results_(requests.size(), Result<CompletionResponse>(Error(
-                                      ErrorCode::Cancelled, "not run"))) {}
+        results_(requests.size(), Result<CompletionResponse>(
+                                      Error(ErrorCode::Cancelled, "not run"))),
+        cancel_(CancelAccess::state(options.call.cancellation)) {
+    if (cancel_) {
+      waker_ = cancel_->add_waker([multi = &multi_] { multi->wakeup(); });
+    }
+  }
 
   ~BatchRun() {
+    if (cancel_) cancel_->remove_waker(waker_);
     // Also when on_result threw: no easy handle stays in the pooled multi.
     for (auto& flight : in_flight_) multi_.remove(*flight.transfer);
   }
@@ -68,6 +74,7 @@ class BatchRun {
       http::Transfer* transfer = nullptr;
       http::CurlCode code = http::kCurlOk;
       while (multi_.next_done(transfer, code)) on_done(*transfer, code);
+      if (cancel_ && cancel_->cancelled()) end_everything();
       if (finished_ == requests_.size()) break;
       // Freed slots are refilled at once and sent by the next perform();
       // the loop sleeps only when nothing could start.
@@ -118,7 +125,7 @@ class BatchRun {
     auto& item = items_[index];
     if (!item) {
       auto prepared =
-          context_->prepare(requests_[index], CallOptions{}, /*stream=*/false);
+          context_->prepare(requests_[index], options_.call, /*stream=*/false);
       if (!prepared) {
         finish(index, context_->stamp(std::move(prepared).error(), 0, {}));
         return false;
@@ -162,6 +169,29 @@ class BatchRun {
       }
     }
     settle(index, now);
+  }
+
+  /// After a cancellation: calls in flight or waiting to retry hear of it
+  /// and end; items never started end without being prepared.
+  void end_everything() {
+    const auto now = Clock::now();
+    while (!in_flight_.empty()) {
+      http::Transfer& transfer = *in_flight_.back().transfer;
+      multi_.remove(transfer);
+      const std::size_t index = transfer.tag();
+      release(transfer);
+      settle(index, now);
+    }
+    while (!retries_.empty()) {
+      const std::size_t index = retries_.top().index;
+      retries_.pop();
+      settle(index, now);
+    }
+    for (; next_new_ < requests_.size(); ++next_new_) {
+      finish(next_new_, context_->stamp(Error(ErrorCode::Cancelled,
+                                              "the batch was cancelled"),
+                                        0, {}));
+    }
   }
 
   /// Finishes item `index` or schedules its retry, as its call says.
@@ -243,6 +273,8 @@ class BatchRun {
   std::priority_queue<Timer, std::vector<Timer>, std::greater<>> retries_;
   std::vector<Flight> in_flight_;
   std::vector<std::unique_ptr<http::Transfer>> idle_;
+  std::shared_ptr<CancelState> cancel_;
+  CancelState::WakerId waker_ = 0;
   std::size_t next_new_ = 0;
   std::size_t finished_ = 0;
   bool waiting_for_budget_ = false;

@@ -23,6 +23,10 @@ void ensure_global_init() {
   (void)kInit;
 }
 
+/// TCP keep-alive: the first probe after this much silence, then one per
+/// interval; the kernel gives up after its probe count (9 on Linux).
+constexpr long kKeepAliveIdleSeconds = 30;
+constexpr long kKeepAliveIntervalSeconds = 5;
 /// An HTTP status is exactly three digits (RFC 9110 15).
 constexpr std::size_t kStatusDigits = 3;
 
@@ -177,6 +181,10 @@ std::optional<Error> Transfer::configure_once() {
       .set(CURLOPT_NOSIGNAL, 1L)
       .set(CURLOPT_ACCEPT_ENCODING, "gzip")
       .set(CURLOPT_TCP_KEEPALIVE, 1L)
+      // A peer that vanished mid-stream (no FIN, no RST) is found within
+      // about a minute, whatever idle_timeout allows.
+      .set(CURLOPT_TCP_KEEPIDLE, kKeepAliveIdleSeconds)
+      .set(CURLOPT_TCP_KEEPINTVL, kKeepAliveIntervalSeconds)
       .set(CURLOPT_FOLLOWLOCATION, 0L)
       .set(CURLOPT_SSL_VERIFYPEER, 1L)
       .set(CURLOPT_SSL_VERIFYHOST, 2L)
@@ -276,6 +284,13 @@ std::size_t Transfer::on_body(const char* data, std::size_t size) noexcept {
   return observer_->on_body(std::string_view(data, size)) ? size : 0;
 }
 
+bool Transfer::request_sent() const noexcept {
+  long sent = 0;
+  return curl_easy_getinfo(easy(handle_), CURLINFO_REQUEST_SIZE, &sent) ==
+             CURLE_OK &&
+         sent > 0;
+}
+
 Transfer::Times Transfer::times() const noexcept {
   Times times;
   curl_off_t connect = 0;
@@ -295,6 +310,12 @@ Error Transfer::transport_error(CurlCode code) const {
   const auto curl_code = static_cast<CURLcode>(code);
   ErrorInfo info;
   info.code = code_for(curl_code);
+  // The URL's scheme was checked before the transfer: "unsupported" after
+  // the server said something is about what it said (a status line libcurl
+  // cannot read), the server's fault, not the caller's.
+  if (curl_code == CURLE_UNSUPPORTED_PROTOCOL && request_sent()) {
+    info.code = ErrorCode::Protocol;
+  }
   const char* reason = curl_easy_strerror(curl_code);
   info.transport_detail = error_buffer_.c_str();
   if (info.transport_detail.empty()) info.transport_detail = reason;

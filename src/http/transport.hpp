@@ -102,6 +102,8 @@ class Transfer {
   std::size_t on_body(const char* data, std::size_t size) noexcept;
 
  private:
+  /// Whether the last transfer sent its request (libcurl's count).
+  bool request_sent() const noexcept;
   /// Sets what is the same for every request, once per handle.
   std::optional<Error> configure_once();
 

@@ -1,0 +1,169 @@
+// Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
+// The seam users unit-test their own code with: a Client over a
+// FakeConnection, streams built from lists, and the async and batch calls
+// that every Connection gets from complete() and stream().
+#include <budgateway/budgateway.hpp>
+#include <budgateway/testing.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "catch.hpp"
+
+namespace bg = budgateway;
+
+namespace {
+
+bg::CompletionChunk chunk(std::string text, std::int64_t index = 0) {
+  bg::CompletionChunk c;
+  c.id = "c";
+  c.model = "m";
+  bg::Choice choice;
+  choice.text = std::move(text);
+  choice.index = index;
+  c.choices.push_back(std::move(choice));
+  return c;
+}
+
+bg::CompletionResponse answer(std::string text) {
+  bg::CompletionResponse r;
+  r.id = "cmpl";
+  r.choices.push_back(chunk(std::move(text)).choices.front());
+  return r;
+}
+
+bg::CompletionRequest request(std::string prompt) {
+  bg::CompletionRequest r;
+  r.model = "m";
+  r.prompt = std::move(prompt);
+  return r;
+}
+
+/// Code under test: what an application might do with a Client.
+std::string shout(const bg::Client& client, const std::string& prompt) {
+  auto r = client.complete(request(prompt));
+  if (!r) return "error: " + r.error().message();
+  return r->choices.at(0).text + "!";
+}
+
+}  // namespace
+
+TEST_CASE("a Client over a FakeConnection answers from its script", "[seam]") {
+  auto fake = std::make_shared<bg::testing::FakeConnection>();
+  fake->push(answer("hello"));
+  fake->push(bg::Error(bg::ErrorCode::RateLimited, "slow down"));
+  bg::Client client(fake);
+  CHECK(shout(client, "first") == "hello!");
+  CHECK(shout(client, "second") == "error: slow down");
+  // Nothing left: an error that says so, not a hang or a crash.
+  const auto none = client.complete(request("third"));
+  REQUIRE_FALSE(none);
+  CHECK(none.error().code() == bg::ErrorCode::InvalidArgument);
+  REQUIRE(fake->requests().size() == 3);
+  CHECK(std::get<std::string>(fake->requests()[0].prompt.value()) == "first");
+  CHECK(std::get<std::string>(fake->requests()[2].prompt.value()) == "third");
+}
+
+TEST_CASE("make_stream yields its elements and collect() folds them",
+          "[seam]") {
+  std::string text;
+  auto stream = bg::testing::make_stream({chunk("a"), chunk("b")});
+  for (auto& element : stream) {
+    REQUIRE(element);
+    text += element->choices.at(0).text;
+  }
+  CHECK(text == "ab");
+
+  auto again =
+      bg::testing::make_stream({chunk("x"), chunk("y", 1), chunk("z")});
+  const auto folded = again.collect();
+  REQUIRE(folded);
+  REQUIRE(folded->choices.size() == 2);
+  CHECK(folded->choices[0].text == "xz");
+  CHECK(folded->choices[1].text == "y");
+}
+
+TEST_CASE("a list stream's error is its last element", "[seam]") {
+  auto stream = bg::testing::make_stream(
+      {chunk("a"), bg::Error(bg::ErrorCode::Connection, "cut"),
+       chunk("never")});
+  std::vector<std::string> seen;
+  for (auto& element : stream) {
+    seen.push_back(element ? element->choices.at(0).text
+                           : "error:" + element.error().message());
+  }
+  CHECK(seen == std::vector<std::string>{"a", "error:cut"});
+  CHECK_FALSE(bg::testing::make_stream({bg::Error(bg::ErrorCode::Timeout, "t")})
+                  .collect());
+}
+
+TEST_CASE("`*it++` reads the element the iterator pointed to", "[seam]") {
+  auto stream = bg::testing::make_stream({chunk("a"), chunk("b")});
+  auto it = stream.begin();
+  auto first = *it++;
+  CHECK(first->choices.at(0).text == "a");
+  CHECK((*it)->choices.at(0).text == "b");
+  ++it;
+  CHECK(it == stream.end());
+}
+
+TEST_CASE("a moved-from stream is empty", "[seam]") {
+  auto stream = bg::testing::make_stream({chunk("a")});
+  auto taken = std::move(stream);
+  CHECK(stream.begin() == stream.end());  // NOLINT(bugprone-use-after-move)
+  CHECK_FALSE(stream.collect());          // NOLINT(bugprone-use-after-move)
+  CHECK(taken.begin() != taken.end());
+  CHECK(bg::CompletionStream().begin() == bg::CompletionStream().end());
+}
+
+TEST_CASE("the FakeConnection's streams reach Client::stream", "[seam]") {
+  auto fake = std::make_shared<bg::testing::FakeConnection>();
+  fake->push_stream({chunk("to"), chunk("ken")});
+  bg::Client client(fake);
+  const auto folded = client.stream(request("p")).collect();
+  REQUIRE(folded);
+  CHECK(folded->choices.at(0).text == "token");
+  const auto none = client.stream(request("q")).collect();
+  CHECK(none.error().code() == bg::ErrorCode::InvalidArgument);
+}
+
+TEST_CASE("the async and batch calls work on any Connection", "[seam]") {
+  auto fake = std::make_shared<bg::testing::FakeConnection>();
+  fake->push(answer("async"));
+  fake->push(answer("one"));
+  fake->push(answer("two"));
+  fake->push_stream({chunk("s1"), chunk("s2")});
+  bg::Client client(fake);
+
+  auto future = client.complete_async(request("a"));
+  REQUIRE(future.wait_for(std::chrono::seconds(10)) ==
+          std::future_status::ready);
+  CHECK(future.get()->choices.at(0).text == "async");
+
+  std::vector<std::size_t> reported;
+  bg::BatchOptions batch;
+  batch.on_result = [&](std::size_t i, const auto&) { reported.push_back(i); };
+  const auto results =
+      client.complete_many({request("1"), request("2")}, batch);
+  REQUIRE(results.size() == 2);
+  CHECK(results[1]->choices.at(0).text == "two");
+  CHECK(reported == std::vector<std::size_t>{0, 1});
+
+  std::promise<std::string> ended;
+  std::atomic<int> chunks{0};
+  bg::StreamHandler handler;
+  handler.on_chunk = [&](const bg::CompletionChunk&) { ++chunks; };
+  handler.on_end = [&](bg::Result<bg::CompletionResponse> end) {
+    ended.set_value(end ? end->choices.at(0).text : "error");
+  };
+  client.stream_async(request("s"), std::move(handler));
+  auto text = ended.get_future();
+  REQUIRE(text.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
+  CHECK(text.get() == "s1s2");
+  CHECK(chunks == 2);
+}
