@@ -61,6 +61,7 @@ class BudgatewayConan(ConanFile):
         toolchain.variables["BUDGATEWAY_BUILD_TESTS"] = False
         toolchain.variables["BUDGATEWAY_BUILD_EXAMPLES"] = False
         toolchain.variables["BUDGATEWAY_INSTALL"] = True
+        toolchain.variables["BUDGATEWAY_BUILD_DOCS"] = False
         toolchain.generate()
 
     def build(self):

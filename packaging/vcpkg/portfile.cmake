@@ -11,6 +11,7 @@ vcpkg_cmake_configure(
   OPTIONS
     -DBUDGATEWAY_BUILD_TESTS=OFF
     -DBUDGATEWAY_BUILD_EXAMPLES=OFF
+    -DBUDGATEWAY_BUILD_DOCS=OFF
     -DBUDGATEWAY_INSTALL=ON)
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(CONFIG_PATH lib/cmake/budgateway)
