@@ -19,9 +19,12 @@ prefix="$work/prefix"
 log="$work/log"
 jobs=$(nproc)
 quiet() { "$@" >>"$log" 2>&1 || { cat "$log"; echo "failed: $*" >&2; exit 1; }; }
+# `set -e` ignores a failing `! command` and all but the last of `a && b`:
+# every check goes through this.
+fail() { echo "package test ($kind): $*" >&2; exit 1; }
 
 version=$(sed -n 's/^  VERSION \([0-9.]*\)$/\1/p' "$source/CMakeLists.txt" | head -1)
-test -n "$version"
+[ -n "$version" ] || fail "no project(VERSION) in CMakeLists.txt"
 major=${version%%.*} rest=${version#*.}
 minor=${rest%%.*}
 
@@ -39,29 +42,33 @@ fi
 quiet cmake --install "$build" --prefix "$prefix"
 
 config=$(find "$prefix" -name budgatewayConfig.cmake)
-test -n "$config" && test -f "$(dirname "$config")/budgatewayConfigVersion.cmake"
+[ -n "$config" ] || fail "no budgatewayConfig.cmake installed"
+[ -f "$(dirname "$config")/budgatewayConfigVersion.cmake" ] || fail "no version file installed"
 pc=$(find "$prefix" -name budgateway.pc)
-test -n "$pc"
-test -n "$(find "$prefix" -name CHANGELOG.md)"
-# No third-party header is reachable from the installed public headers.
-! grep -rEq '#include <(curl|simdjson|fmt)' "$prefix/include/budgateway"
+[ -n "$pc" ] || fail "no budgateway.pc installed"
+[ -n "$(find "$prefix" -name CHANGELOG.md)" ] || fail "no CHANGELOG.md installed"
+if grep -rEq '#include <(curl|simdjson|fmt)' "$prefix/include/budgateway"; then
+  fail "an installed public header includes a third-party header"
+fi
 
 hide=()
 if [ "$kind" = shared ]; then
   library=$(find "$prefix" -name 'libbudgateway.so.*.*.*' | head -1)
-  test -n "$library"
+  [ -n "$library" ] || fail "no libbudgateway.so.X.Y.Z installed"
   # While the version is 0.x the soname carries major.minor.
   if [ "$major" = 0 ]; then soname="libbudgateway.so.$major.$minor"; else soname="libbudgateway.so.$major"; fi
-  readelf -d "$library" | grep -q "SONAME.*\[$soname\]"
-  # Only the public API is exported: no curl, simdjson or fmt symbol.
-  ! nm -D --defined-only "$library" | grep -Eq ' (curl_|simdjson|fmt)'
+  readelf -d "$library" | grep -q "SONAME.*\[$soname\]" || fail "soname is not $soname"
+  if nm -D --defined-only "$library" | grep -Eq ' (curl_|simdjson|fmt)'; then
+    fail "the shared library exports curl, simdjson or fmt symbols"
+  fi
   # Neither the CMake package nor pkg-config asks for the dependencies.
-  grep -q 'set(budgateway_SHARED ON)' "$config"
-  ! grep -q Requires "$pc"
+  grep -q 'set(budgateway_SHARED ON)' "$config" || fail "the config file does not know it is shared"
+  if grep -q Requires "$pc"; then fail "the shared budgateway.pc requires other packages"; fi
   hide=(-DCMAKE_DISABLE_FIND_PACKAGE_CURL=ON -DCMAKE_DISABLE_FIND_PACKAGE_simdjson=ON
         -DCMAKE_DISABLE_FIND_PACKAGE_fmt=ON)
 else
-  grep -q 'Requires.private:.*libcurl.*simdjson.*fmt' "$pc"
+  grep -q 'Requires.private:.*libcurl.*simdjson.*fmt' "$pc" ||
+    fail "the static budgateway.pc does not list its dependencies"
 fi
 
 # The same consumer with each compiler found.
@@ -95,7 +102,7 @@ else
   # what Requires.private names, so a missing entry fails the link.
   static=$(pkg-config --static --libs budgateway)
   for library in -lbudgateway -lcurl -lsimdjson -lfmt; do
-    [[ " $static " == *" $library "* ]]
+    [[ " $static " == *" $library "* ]] || fail "pkg-config --static lacks $library"
   done
   mapfile -t requires < <(pkg-config --print-requires-private budgateway)
   flags="$(pkg-config --cflags --libs budgateway) $(pkg-config --libs "${requires[@]}")"
