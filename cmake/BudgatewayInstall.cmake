@@ -16,6 +16,10 @@ install(EXPORT budgatewayTargets
   NAMESPACE budgateway::
   DESTINATION ${BUDGATEWAY_CMAKE_DIR})
 
+set(BUDGATEWAY_SHARED ${BUILD_SHARED_LIBS})
+if(NOT BUDGATEWAY_SHARED)
+  set(BUDGATEWAY_SHARED OFF)
+endif()
 configure_package_config_file(cmake/budgatewayConfig.cmake.in
   "${PROJECT_BINARY_DIR}/budgatewayConfig.cmake"
   INSTALL_DESTINATION ${BUDGATEWAY_CMAKE_DIR})
@@ -30,4 +34,37 @@ install(FILES
 export(EXPORT budgatewayTargets
   NAMESPACE budgateway::
   FILE "${PROJECT_BINARY_DIR}/budgatewayTargets.cmake")
-install(FILES LICENSE README.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/budgateway)
+# pkg-config: paths relative to the .pc file, so the tree can be installed
+# with any --prefix and moved. A static library names its dependencies in
+# Requires.private (read by `pkg-config --static`); a shared one does not,
+# so its users need no dependency's .pc or headers.
+set(BUDGATEWAY_PC_DIR "${CMAKE_INSTALL_LIBDIR}/pkgconfig")
+if(IS_ABSOLUTE "${BUDGATEWAY_PC_DIR}")
+  set(BUDGATEWAY_PC_PREFIX "${CMAKE_INSTALL_PREFIX}")
+else()
+  file(RELATIVE_PATH up "/prefix/${BUDGATEWAY_PC_DIR}" "/prefix")
+  string(REGEX REPLACE "/$" "" up "${up}")
+  set(BUDGATEWAY_PC_PREFIX "\${pcfiledir}/${up}")
+endif()
+foreach(kind LIBDIR INCLUDEDIR)
+  if(IS_ABSOLUTE "${CMAKE_INSTALL_${kind}}")
+    set(BUDGATEWAY_PC_${kind} "${CMAKE_INSTALL_${kind}}")
+  else()
+    set(BUDGATEWAY_PC_${kind} "\${prefix}/${CMAKE_INSTALL_${kind}}")
+  endif()
+endforeach()
+if(BUDGATEWAY_SHARED)
+  set(BUDGATEWAY_PC_CFLAGS "")
+  set(BUDGATEWAY_PC_PRIVATE "")
+else()
+  set(BUDGATEWAY_PC_CFLAGS " -DBUDGATEWAY_STATIC_DEFINE")
+  set(BUDGATEWAY_PC_PRIVATE "Requires.private: libcurl >= ${BUDGATEWAY_CURL_MIN_VERSION}, \
+simdjson >= ${BUDGATEWAY_SIMDJSON_MIN_VERSION}, fmt >= ${BUDGATEWAY_FMT_MIN_VERSION}")
+  if(CMAKE_THREAD_LIBS_INIT)
+    string(APPEND BUDGATEWAY_PC_PRIVATE "\nLibs.private: ${CMAKE_THREAD_LIBS_INIT}")
+  endif()
+endif()
+configure_file(cmake/budgateway.pc.in "${PROJECT_BINARY_DIR}/budgateway.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/budgateway.pc" DESTINATION "${BUDGATEWAY_PC_DIR}")
+
+install(FILES LICENSE README.md CHANGELOG.md DESTINATION ${CMAKE_INSTALL_DATADIR}/doc/budgateway)

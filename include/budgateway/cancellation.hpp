@@ -23,7 +23,9 @@ struct CancelAccess;
 /// Copies may be used from many threads at once.
 class BUDGATEWAY_EXPORT CancellationToken {
  public:
+  /// A token that is never cancelled.
   CancellationToken() = default;
+  /// Whether its source was cancelled.
   bool cancelled() const noexcept;
 
  private:
@@ -42,8 +44,11 @@ class BUDGATEWAY_EXPORT CancellationToken {
 class BUDGATEWAY_EXPORT CancellationSource {
  public:
   CancellationSource();
+  /// A token that observes this source; give it to calls to cancel.
   CancellationToken token() const { return CancellationToken(state_); }
+  /// Cancels every call holding one of this source's tokens. Idempotent.
   void cancel() noexcept;
+  /// Whether cancel() was called.
   bool cancelled() const noexcept;
 
  private:

@@ -32,6 +32,7 @@ class Connection;
 /// any method of the same Client, or of its copies, at once.
 class BUDGATEWAY_EXPORT Client {
  public:
+  /// A client with `options` (the environment and defaults fill the rest).
   explicit Client(ClientOptions options = {});
   /// A client over `connection`: make_connection() for the real one, or a
   /// testing::FakeConnection (or your own) in unit tests.

@@ -35,14 +35,24 @@ class BUDGATEWAY_EXPORT Prompt {
 
   /// An empty string.
   Prompt() = default;
+  ///@{
+  /// One prompt.
   Prompt(const char* text) : value_(std::string(text)) {}
   Prompt(std::string text) : value_(std::move(text)) {}
   Prompt(std::string_view text) : value_(std::string(text)) {}
+  ///@}
+  ///@{
+  /// Several prompts: one completion (or `n`) each.
   Prompt(std::vector<std::string> texts) : value_(std::move(texts)) {}
   Prompt(std::initializer_list<std::string> texts)
       : value_(std::vector<std::string>(texts)) {}
+  ///@}
+  ///@{
+  /// One prompt as token ids.
   Prompt(Tokens tokens) : value_(std::move(tokens)) {}
   Prompt(std::initializer_list<std::int32_t> tokens) : value_(Tokens(tokens)) {}
+  ///@}
+  /// Several prompts as token ids.
   Prompt(std::vector<Tokens> token_arrays) : value_(std::move(token_arrays)) {}
 
   /// The prompt as it will be sent.
@@ -60,12 +70,18 @@ class BUDGATEWAY_EXPORT Stop {
   /// What is sent: one string, or an array of them.
   using Value = std::variant<std::string, std::vector<std::string>>;
 
+  ///@{
+  /// One stop sequence.
   Stop(const char* text) : value_(std::string(text)) {}
   Stop(std::string text) : value_(std::move(text)) {}
   Stop(std::string_view text) : value_(std::string(text)) {}
+  ///@}
+  ///@{
+  /// Several stop sequences.
   Stop(std::vector<std::string> texts) : value_(std::move(texts)) {}
   Stop(std::initializer_list<std::string> texts)
       : value_(std::vector<std::string>(texts)) {}
+  ///@}
 
   /// The sequences as they will be sent.
   const Value& value() const noexcept { return value_; }
@@ -132,11 +148,20 @@ struct CompletionRequest {
 /// compatible server sends stays readable through str().
 class BUDGATEWAY_EXPORT FinishReason {
  public:
-  enum class Kind { Stop, Length, ContentFilter, Other };
+  /// The reasons the SDK knows.
+  enum class Kind {
+    Stop,           ///< `stop`: a stop sequence or the end of the text.
+    Length,         ///< `length`: max_tokens or the context ran out.
+    ContentFilter,  ///< `content_filter`: the provider's filter cut it.
+    Other,          ///< Anything else; read str().
+  };
+  ///@{
+  /// Shorthands: `*choice.finish_reason == FinishReason::Stop`.
   static constexpr Kind Stop = Kind::Stop;
   static constexpr Kind Length = Kind::Length;
   static constexpr Kind ContentFilter = Kind::ContentFilter;
   static constexpr Kind Other = Kind::Other;
+  ///@}
 
   /// Kind::Other with an empty string.
   FinishReason() = default;
@@ -148,6 +173,7 @@ class BUDGATEWAY_EXPORT FinishReason {
   /// The string as the server sent it.
   const std::string& str() const noexcept { return value_; }
 
+  ///@{
   /// Compares the kind: `*choice.finish_reason == FinishReason::Stop`.
   friend bool operator==(const FinishReason& a, Kind b) noexcept {
     return a.kind_ == b;
@@ -155,6 +181,9 @@ class BUDGATEWAY_EXPORT FinishReason {
   friend bool operator!=(const FinishReason& a, Kind b) noexcept {
     return a.kind_ != b;
   }
+  ///@}
+  ///@{
+  /// Compares the strings as the server sent them.
   friend bool operator==(const FinishReason& a,
                          const FinishReason& b) noexcept {
     return a.value_ == b.value_;
@@ -163,6 +192,7 @@ class BUDGATEWAY_EXPORT FinishReason {
                          const FinishReason& b) noexcept {
     return a.value_ != b.value_;
   }
+  ///@}
 
  private:
   Kind kind_ = Kind::Other;
@@ -175,6 +205,7 @@ struct TopLogprob {
   std::string token{};
   /// Its log probability.
   double logprob = 0;
+  /// Field by field.
   friend bool operator==(const TopLogprob& a, const TopLogprob& b) {
     return a.token == b.token && a.logprob == b.logprob;
   }
@@ -192,6 +223,7 @@ struct Logprobs {
   std::vector<std::vector<TopLogprob>> top_logprobs{};
   /// Each token's character offset in the text (prompt included with echo).
   std::vector<std::int64_t> text_offset{};
+  /// Field by field.
   friend bool operator==(const Logprobs& a, const Logprobs& b) {
     return a.tokens == b.tokens && a.token_logprobs == b.token_logprobs &&
            a.top_logprobs == b.top_logprobs && a.text_offset == b.text_offset;

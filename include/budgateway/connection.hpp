@@ -53,9 +53,12 @@ class BUDGATEWAY_EXPORT Connection
   virtual const ClientOptions& options() const noexcept;
 
  protected:
+  ///@{
+  /// For implementations only.
   Connection() = default;
   Connection(const Connection&) = default;
   Connection& operator=(const Connection&) = default;
+  ///@}
 };
 
 /// The real connection: libcurl transfers to `options.base_url`, retries,

@@ -42,7 +42,7 @@ BUDGATEWAY_EXPORT std::string_view to_string(ErrorCode code) noexcept;
 /// Everything known about one failure. Built by the library; read through
 /// Error's accessors.
 struct ErrorInfo {
-  ErrorCode code = ErrorCode::Server;
+  ErrorCode code = ErrorCode::Server;  ///< What kind of failure.
   std::string message{};  ///< The server's message, or the SDK's own.
   int http_status = 0;    ///< 0 when no HTTP response was received.
   std::string type{};     ///< `error.type` from the body, if any.
@@ -66,15 +66,22 @@ struct ErrorInfo {
 /// from many threads at once.
 class BUDGATEWAY_EXPORT Error {
  public:
+  /// ErrorCode::Server with no message.
   Error() = default;
+  /// An error of `code` saying `message`; every other field is empty.
   Error(ErrorCode code, std::string message);
+  /// An error with every field given.
   explicit Error(ErrorInfo info) : info_(std::move(info)) {}
 
+  /// What kind of failure this is.
   ErrorCode code() const noexcept { return info_.code; }
+  /// The server's message, or the SDK's own.
   const std::string& message() const noexcept { return info_.message; }
   /// The HTTP status, 0 when no response was received.
   int http_status() const noexcept { return info_.http_status; }
+  /// The body's `error.type` (e.g. `rate_limit_error`), if any.
   const std::string& type() const noexcept { return info_.type; }
+  /// The body's `error.param`: the request field at fault, if any.
   const std::string& param() const noexcept { return info_.param; }
   /// The body's `error.code`; an integer code is given as its digits.
   const std::string& api_code() const noexcept { return info_.api_code; }
@@ -93,8 +100,11 @@ class BUDGATEWAY_EXPORT Error {
     return info_.transport_detail;
   }
 
+  ///@{
+  /// Every field at once.
   const ErrorInfo& info() const& noexcept { return info_; }
   ErrorInfo&& info() && noexcept { return std::move(info_); }
+  ///@}
 
   /// The whole story on one line: code, status, message, server type and code,
   /// request id, attempts and libcurl's reason. Never holds a credential.
@@ -104,13 +114,16 @@ class BUDGATEWAY_EXPORT Error {
   ErrorInfo info_;
 };
 
+/// Writes Error::to_string().
 BUDGATEWAY_EXPORT std::ostream& operator<<(std::ostream& os,
                                            const Error& error);
 
 /// Thrown only by Result<T>::value() on an error; carries the Error.
 class BUDGATEWAY_EXPORT Exception : public std::runtime_error {
  public:
+  /// Carries `error`; what() is its to_string().
   explicit Exception(Error error);
+  /// The error that was thrown.
   const Error& error() const noexcept { return error_; }
 
  private:

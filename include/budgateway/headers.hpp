@@ -28,7 +28,9 @@ using QueryList = std::vector<std::pair<std::string, std::string>>;
 /// As a plain value type: const access from many threads is safe.
 class BUDGATEWAY_EXPORT ResponseHeaders {
  public:
+  /// One header: (name, value).
   using value_type = std::pair<std::string, std::string>;
+  /// Iterates the headers in the order received.
   using const_iterator = std::vector<value_type>::const_iterator;
 
   /// Appends a header; the name is stored lower-cased.
@@ -37,10 +39,15 @@ class BUDGATEWAY_EXPORT ResponseHeaders {
   /// The first value of a header, the name matched without regard to case.
   std::optional<std::string_view> get(std::string_view name) const noexcept;
 
+  /// The first header.
   const_iterator begin() const noexcept { return entries_.begin(); }
+  /// Past the last header.
   const_iterator end() const noexcept { return entries_.end(); }
+  /// How many headers there are (a repeated name counts each time).
   std::size_t size() const noexcept { return entries_.size(); }
+  /// Whether there is none.
   bool empty() const noexcept { return entries_.empty(); }
+  /// Removes every header.
   void clear() noexcept { entries_.clear(); }
 
  private:

@@ -21,8 +21,8 @@ namespace budgateway {
 /// How much a log line matters.
 enum class LogLevel {
   Debug,    ///< Detail that matters only while debugging.
-  Info,     ///< A failed attempt that will be retried, and the wait.
-  Warning,  ///< A call that failed for good.
+  Info,     ///< Routine events, such as an attempt that is being retried.
+  Warning,  ///< Something the application should look at.
 };
 
 /// Receives the client's log lines. Never given a credential.

@@ -24,6 +24,7 @@
 /// Defined to 1 when Result<T> converts to std::expected<T, Error>.
 #define BUDGATEWAY_HAS_STD_EXPECTED 1
 #else
+/// Defined to 1 when Result<T> converts to std::expected<T, Error>.
 #define BUDGATEWAY_HAS_STD_EXPECTED 0
 #endif
 
@@ -62,7 +63,9 @@ class [[nodiscard]] Result {
                 "Result<Error> is ambiguous");
 
  public:
+  /// The type of the value.
   using value_type = T;
+  /// The type of the error: always Error.
   using error_type = Error;
 
   /// A Result that holds `value`.
@@ -77,22 +80,30 @@ class [[nodiscard]] Result {
   /// has_value().
   explicit operator bool() const noexcept { return has_value(); }
 
+  ///@{
+  /// The value; a precondition is that there is one.
   T& operator*() & noexcept { return *checked_value(); }
   const T& operator*() const& noexcept { return *checked_value(); }
   T&& operator*() && noexcept { return std::move(*checked_value()); }
   T* operator->() noexcept { return checked_value(); }
   const T* operator->() const noexcept { return checked_value(); }
+  ///@}
 
+  ///@{
   /// The value; throws Exception, carrying the Error, when there is none.
   T& value() & { return throw_if_error(), std::get<0>(storage_); }
   const T& value() const& { return throw_if_error(), std::get<0>(storage_); }
   T&& value() && { return throw_if_error(), std::get<0>(std::move(storage_)); }
+  ///@}
 
+  ///@{
   /// The error; a precondition is that there is no value.
   const Error& error() const& noexcept { return *checked_error(); }
   Error& error() & noexcept { return *checked_error(); }
   Error&& error() && noexcept { return std::move(*checked_error()); }
+  ///@}
 
+  ///@{
   /// The value, or `fallback` converted to T.
   template <typename U>
   T value_or(U&& fallback) const& {
@@ -104,7 +115,9 @@ class [[nodiscard]] Result {
     return has_value() ? std::get<0>(std::move(storage_))
                        : static_cast<T>(std::forward<U>(fallback));
   }
+  ///@}
 
+  ///@{
   /// The error, or `fallback` converted to Error when there is a value.
   template <typename G>
   Error error_or(G&& fallback) const& {
@@ -116,8 +129,11 @@ class [[nodiscard]] Result {
     return has_value() ? static_cast<Error>(std::forward<G>(fallback))
                        : std::get<1>(std::move(storage_));
   }
+  ///@}
 
-  /// `f(value)`, itself a Result<U>, or this error as a Result<U>.
+  ///@{
+  /// `f(value)`, which returns a Result, or this error in a Result of that
+  /// type.
   template <typename F>
   auto and_then(F&& f) & {
     return and_then_impl(*this, std::forward<F>(f));
@@ -134,8 +150,11 @@ class [[nodiscard]] Result {
   auto and_then(F&& f) const&& {
     return and_then_impl(std::move(*this), std::forward<F>(f));
   }
+  ///@}
 
-  /// A Result<U> holding `f(value)`, or this error.
+  ///@{
+  /// A Result holding `f(value)` (of whatever type `f` returns), or this
+  /// error.
   template <typename F>
   auto transform(F&& f) & {
     return transform_impl(*this, std::forward<F>(f));
@@ -152,8 +171,11 @@ class [[nodiscard]] Result {
   auto transform(F&& f) const&& {
     return transform_impl(std::move(*this), std::forward<F>(f));
   }
+  ///@}
 
-  /// This value, or `f(error)`, itself a Result<T> (to recover or replace).
+  ///@{
+  /// This value, or `f(error)`, which returns a Result of the same type (to
+  /// recover or to replace the error).
   template <typename F>
   Result or_else(F&& f) & {
     return or_else_impl(*this, std::forward<F>(f));
@@ -170,7 +192,9 @@ class [[nodiscard]] Result {
   Result or_else(F&& f) const&& {
     return or_else_impl(std::move(*this), std::forward<F>(f));
   }
+  ///@}
 
+  ///@{
   /// This value, or the Error `f(error)` returns. The error type stays
   /// Error, so `f` returns an Error (or something that converts to one).
   template <typename F>
@@ -189,8 +213,10 @@ class [[nodiscard]] Result {
   Result transform_error(F&& f) const&& {
     return transform_error_impl(std::move(*this), std::forward<F>(f));
   }
+  ///@}
 
 #if BUDGATEWAY_HAS_STD_EXPECTED
+  ///@{
   /// The same value or error as a std::expected (C++23).
   operator std::expected<T, Error>() const& {
     if (has_value()) return std::expected<T, Error>(std::get<0>(storage_));
@@ -202,6 +228,7 @@ class [[nodiscard]] Result {
     }
     return std::unexpected<Error>(std::get<1>(std::move(storage_)));
   }
+  ///@}
 #endif
 
  private:

@@ -41,17 +41,25 @@ struct StreamAccess;
 /// stop it from another thread, cancel the CallOptions::cancellation source.
 class BUDGATEWAY_EXPORT CompletionStream {
  public:
+  /// A single-pass input iterator over the stream's elements.
   class iterator {
    public:
+    ///@{
+    /// Standard iterator traits: an input iterator of Result<CompletionChunk>.
     using iterator_category = std::input_iterator_tag;
     using value_type = Result<CompletionChunk>;
     using difference_type = std::ptrdiff_t;
     using pointer = value_type*;
     using reference = value_type&;
+    ///@}
 
+    /// The end iterator.
     iterator() = default;
+    /// The current element (a chunk, or the error that ended the stream).
     reference operator*() const { return *stream_->current(); }
+    /// The current element's members.
     pointer operator->() const { return stream_->current(); }
+    /// Reads the next element, waiting for it.
     iterator& operator++() {
       stream_->advance();
       return *this;
@@ -60,6 +68,7 @@ class BUDGATEWAY_EXPORT CompletionStream {
     /// stream moved on, so `*it++` reads it (the stream is single-pass).
     class postfix {
      public:
+      /// The element the iterator pointed to.
       value_type& operator*() noexcept { return value_; }
 
      private:
@@ -67,17 +76,21 @@ class BUDGATEWAY_EXPORT CompletionStream {
       explicit postfix(value_type value) : value_(std::move(value)) {}
       value_type value_;
     };
+    /// Reads the next element; the returned object holds the previous one.
     postfix operator++(int) {
       postfix old(std::move(*stream_->current()));
       stream_->advance();
       return old;
     }
+    ///@{
+    /// Iterators compare equal when both are at the end, or neither is.
     friend bool operator==(const iterator& a, const iterator& b) noexcept {
       return a.at_end() == b.at_end();
     }
     friend bool operator!=(const iterator& a, const iterator& b) noexcept {
       return !(a == b);
     }
+    ///@}
 
    private:
     friend class CompletionStream;
@@ -88,14 +101,18 @@ class BUDGATEWAY_EXPORT CompletionStream {
 
   /// An empty stream (as a moved-from one): no element, begin() == end().
   CompletionStream() noexcept;
+  ///@{
+  /// Moves the transfer; the moved-from stream is empty.
   CompletionStream(CompletionStream&&) noexcept;
   CompletionStream& operator=(CompletionStream&&) noexcept;
+  ///@}
   CompletionStream(const CompletionStream&) = delete;
   CompletionStream& operator=(const CompletionStream&) = delete;
   ~CompletionStream();
 
   /// Reads the first element (sending the request) unless already started.
   iterator begin();
+  /// The end of the stream.
   iterator end() noexcept { return iterator(); }
 
   /// Reads what is left and folds it into one completion: text appended per

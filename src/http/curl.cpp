@@ -188,7 +188,14 @@ std::optional<Error> Transfer::configure_once() {
       .set(CURLOPT_FOLLOWLOCATION, 0L)
       .set(CURLOPT_SSL_VERIFYPEER, 1L)
       .set(CURLOPT_SSL_VERIFYHOST, 2L)
+  // CURLOPT_PROTOCOLS_STR came with curl 7.85, which deprecated the bitmask;
+  // older curl (down to the 7.68 floor) gets the bitmask.
+#if LIBCURL_VERSION_NUM >= 0x075500
       .set(CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+      .set(CURLOPT_PROTOCOLS,
+           static_cast<long>(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
   if (set.result() != CURLE_OK) return rejected_option(set.result());
   configured_ = true;
   return std::nullopt;
