@@ -19,9 +19,8 @@ fi
 echo "BUD_API_KEY is not set: running against the local fake gateway." >&2
 fifo=$(mktemp -u); mkfifo "$fifo"
 # The fake gateway exits when its stdin closes, so it cannot outlive us.
-exec 3> >("$build/tests/fake_gateway/fake_gateway" --port 0 --exit-on-stdin-eof >"$fifo")
-read -r line <"$fifo"; rm -f "$fifo"
-port=${line##*:}
+exec 3> >("$build/tools/fake_gateway/budgateway-fake-gateway" --port 0 --exit-on-stdin-eof >"$fifo")
+read -r port <"$fifo"; rm -f "$fifo"
 status=0
 BUD_BASE_URL="http://127.0.0.1:$port/v1" BUD_API_KEY="sk-fake" \
   "$build/examples/example_$example" "$@" || status=$?

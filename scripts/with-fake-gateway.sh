@@ -11,12 +11,13 @@ dir=$(mktemp -d)
 trap 'exec 3>&- || true; rm -rf "$dir"' EXIT
 
 exec 3> >("$fake" --port 0 --exit-on-stdin-eof >"$dir/gateway")
+# Its first line of stdout is the port.
 for _ in $(seq 100); do
-  grep -q '^listening' "$dir/gateway" 2>/dev/null && break
+  [ -n "$(head -n 1 "$dir/gateway" 2>/dev/null)" ] && break
   sleep 0.1
 done
-port=$(sed -n 's/^listening 127.0.0.1://p' "$dir/gateway")
-if [ -z "$port" ]; then
+port=$(head -n 1 "$dir/gateway")
+if ! [[ "$port" =~ ^[0-9]+$ ]]; then
   echo "with-fake-gateway: $fake did not start" >&2
   exit 1
 fi

@@ -59,6 +59,7 @@ class ClientConnection final : public Connection {
                                       const CallOptions& options) override {
     auto prepared = context_->prepare(request, options, /*stream=*/false);
     if (!prepared) return context_->stamp(std::move(prepared).error(), 0, {});
+    prepared->start = Clock::now();
     return run_unary(context_, *transports_, std::move(*prepared));
   }
 
@@ -88,6 +89,7 @@ class ClientConnection final : public Connection {
       promise.set_value(context_->stamp(std::move(prepared).error(), 0, {}));
       return future;
     }
+    prepared->start = Clock::now();
     loop()->submit(context_, transports_, std::move(*prepared),
                    std::move(promise));
     return future;
@@ -102,6 +104,7 @@ class ClientConnection final : public Connection {
       }
       return;
     }
+    prepared->start = Clock::now();
     loop()->submit(context_, transports_, std::move(*prepared),
                    std::move(handler));
   }

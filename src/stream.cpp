@@ -57,6 +57,10 @@ Result<CompletionResponse> CompletionStream::collect() {
   return source_->folded();
 }
 
+std::optional<Timing> CompletionStream::timing() const {
+  return source_ ? source_->timing() : std::nullopt;
+}
+
 const ResponseHeaders& CompletionStream::headers() const noexcept {
   static const ResponseHeaders kNone;
   return source_ ? source_->headers() : kNone;

@@ -10,6 +10,7 @@
 #include <budgateway/stream.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace budgateway::detail {
 
@@ -22,6 +23,8 @@ class StreamSource {
   /// The fold of every chunk read so far.
   virtual CompletionResponse folded() const = 0;
   virtual const ResponseHeaders& headers() const noexcept = 0;
+  /// Where the stream's time went so far; empty when nothing is known.
+  virtual std::optional<Timing> timing() const { return std::nullopt; }
 };
 
 /// Builds CompletionStreams for the library, whose constructor is private.

@@ -8,6 +8,7 @@
 #include <budgateway/export.hpp>
 #include <budgateway/headers.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <initializer_list>
 #include <map>
@@ -279,6 +280,24 @@ namespace detail {
 struct ResponseAccess;
 }  // namespace detail
 
+/// Where the time of a call went, each figure from the call's start (when
+/// complete() or the stream's first read began), for the attempt that
+/// answered. Connection set-up comes from libcurl's own timer; the others
+/// are stamped when the bytes land, before any parsing.
+struct Timing {
+  /// Waiting for one of the client's connection slots (max_connections).
+  std::chrono::microseconds queued{};
+  /// The connection was ready (established, or reused at once).
+  std::chrono::microseconds connect{};
+  /// The response head arrived.
+  std::chrono::microseconds first_byte{};
+  /// Streams: the bytes of the first chunk with text arrived (zero for a
+  /// unary call, or a stream that had none).
+  std::chrono::microseconds first_token{};
+  /// The call ended: the whole body read (a stream: at its end).
+  std::chrono::microseconds total{};
+};
+
 /// A completion, and the shape of each streamed chunk.
 ///
 /// @par Thread safety
@@ -306,11 +325,15 @@ class BUDGATEWAY_EXPORT CompletionResponse {
   /// The response headers, names lower-cased. Empty on a stream chunk: read
   /// CompletionStream::headers() instead.
   const ResponseHeaders& headers() const noexcept { return headers_; }
+  /// Where the call's time went; empty on a stream chunk (read
+  /// CompletionStream::timing() instead) and on a value you built yourself.
+  const std::optional<Timing>& timing() const noexcept { return timing_; }
 
  private:
   friend struct detail::ResponseAccess;
   std::string raw_json_;
   ResponseHeaders headers_;
+  std::optional<Timing> timing_;
 };
 
 /// A streamed chunk has the shape of a completion.

@@ -15,6 +15,7 @@
 #include <functional>
 #include <iterator>
 #include <memory>
+#include <optional>
 #include <utility>
 
 namespace budgateway {
@@ -122,6 +123,10 @@ class BUDGATEWAY_EXPORT CompletionStream {
   /// The response headers, names lower-cased; empty before the first element
   /// was read or when no response arrived.
   const ResponseHeaders& headers() const noexcept;
+  /// Where the stream's time went so far (first_token once a chunk with
+  /// text arrived, total at the end); empty before the first element was
+  /// read or when no response arrived.
+  std::optional<Timing> timing() const;
 
  private:
   friend struct detail::StreamAccess;

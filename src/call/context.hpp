@@ -42,6 +42,9 @@ struct PreparedCall {
   std::size_t max_event_bytes = 0;
   std::size_t max_response_bytes = 0;
   bool stream = false;
+  /// When the caller asked (before any wait for a connection slot): what
+  /// the call's Timing counts from. Set by whoever starts the call.
+  Clock::time_point start{};
 };
 
 class CallContext {

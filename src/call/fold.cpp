@@ -36,9 +36,14 @@ void ChunkFold::add(const CompletionChunk& chunk) {
   }
   if (chunk.usage) folded_.usage = chunk.usage;
   for (const Choice& piece : chunk.choices) {
+    // Most chunks continue the choice the last one did: look there first.
     auto into =
-        std::find_if(folded_.choices.begin(), folded_.choices.end(),
-                     [&](const Choice& c) { return c.index == piece.index; });
+        last_ < folded_.choices.size() &&
+                folded_.choices[last_].index == piece.index
+            ? folded_.choices.begin() + static_cast<std::ptrdiff_t>(last_)
+            : std::find_if(
+                  folded_.choices.begin(), folded_.choices.end(),
+                  [&](const Choice& c) { return c.index == piece.index; });
     if (into == folded_.choices.end()) {
       Choice fresh;
       fresh.index = piece.index;
@@ -51,6 +56,7 @@ void ChunkFold::add(const CompletionChunk& chunk) {
                            }),
           std::move(fresh));
     }
+    last_ = static_cast<std::size_t>(into - folded_.choices.begin());
     into->text += piece.text;
     if (piece.finish_reason) into->finish_reason = piece.finish_reason;
     if (piece.logprobs) append_logprobs(into->logprobs, *piece.logprobs);

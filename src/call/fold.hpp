@@ -5,6 +5,8 @@
 
 #include <budgateway/completion.hpp>
 
+#include <cstddef>
+
 namespace budgateway::detail {
 
 class ChunkFold {
@@ -18,6 +20,8 @@ class ChunkFold {
 
  private:
   CompletionResponse folded_;
+  /// The position of the choice the last chunk added to.
+  std::size_t last_ = 0;
 };
 
 }  // namespace budgateway::detail

@@ -194,6 +194,25 @@ RateSignal rate_signal(const Error* error, const ResponseHeaders& headers) {
   return signal;
 }
 
+Timing timing_of(Clock::time_point start, const TimingMarks& marks) {
+  using std::chrono::microseconds;
+  auto since_start = [&](Clock::time_point at) {
+    return at == Clock::time_point{} || at < start
+               ? microseconds{0}
+               : std::chrono::duration_cast<microseconds>(at - start);
+  };
+  Timing timing;
+  timing.queued = since_start(marks.first_start);
+  // libcurl says when the connection was up; a reused one was up at once.
+  timing.connect = marks.attempt_start == Clock::time_point{}
+                       ? microseconds{0}
+                       : since_start(marks.attempt_start) + marks.curl.connect;
+  timing.first_byte = since_start(marks.head);
+  timing.first_token = since_start(marks.first_token);
+  timing.total = since_start(marks.end);
+  return timing;
+}
+
 Clock::time_point later(Clock::time_point now, Millis delay) noexcept {
   if (delay <= Millis{0}) return now;
   const auto room =

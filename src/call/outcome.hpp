@@ -78,6 +78,18 @@ struct RateSignal {
 };
 RateSignal rate_signal(const Error* error, const ResponseHeaders& headers);
 
+/// Marks of one call on the clock, turned into the public Timing.
+struct TimingMarks {
+  Clock::time_point first_start{};    ///< The first attempt went out.
+  Clock::time_point attempt_start{};  ///< The answering attempt went out.
+  AttemptTimes curl{};                ///< libcurl's timers of that attempt.
+  Clock::time_point head{};           ///< Its response head arrived.
+  Clock::time_point first_token{};    ///< Streams: first chunk with text.
+  Clock::time_point end{};            ///< The call ended.
+};
+/// The Timing of `marks`, each figure from `start`; unset marks are zero.
+Timing timing_of(Clock::time_point start, const TimingMarks& marks);
+
 /// `now + delay`, saturating instead of overflowing for "no limit" delays.
 Clock::time_point later(Clock::time_point now, Millis delay) noexcept;
 

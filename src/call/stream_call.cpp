@@ -38,14 +38,15 @@ Next StreamCall::next(Clock::time_point now) {
   if (element_) return {Need::Element};
   if (phase_ == Phase::Ended) return {Need::Done};
   if (call_.cancel && call_.cancel->cancelled()) {
-    finish_with(Error(ErrorCode::Cancelled, "the stream was cancelled"));
+    finish_with(Error(ErrorCode::Cancelled, "the stream was cancelled"), now);
     return {Need::Element};
   }
   if (deadline_ && now >= *deadline_ && !draining_) {
     finish_with(Error(ErrorCode::Timeout,
                       fmt::format("the stream took longer than its "
                                   "stream_deadline ({} ms), retries included",
-                                  call_.stream_deadline->count())));
+                                  call_.stream_deadline->count())),
+                now);
     return {Need::Element};
   }
   if (phase_ == Phase::Backoff) {
@@ -66,6 +67,7 @@ Next StreamCall::next(Clock::time_point now) {
 
   while (decoder_.has_event()) {
     auto event = decoder_.pop_event();
+    ++popped_;
     if (draining_) continue;
     switch (handle_event(std::move(event))) {
       case EventKind::Skip:
@@ -77,7 +79,7 @@ Next StreamCall::next(Clock::time_point now) {
           info.message =
               "the stream ended with [DONE] before any completion chunk (the "
               "Bud gateway answers so when its backend rejected the request)";
-          finish_with(Error(std::move(info)));
+          finish_with(Error(std::move(info)), now);
           return {Need::Element};
         }
         draining_ = true;
@@ -89,12 +91,13 @@ Next StreamCall::next(Clock::time_point now) {
     if (!element_->has_value()) {
       Error error = std::move(*element_).error();
       element_.reset();
-      finish_with(std::move(error));
+      finish_with(std::move(error), now);
       return {Need::Element};
     }
     const CompletionChunk& chunk = **element_;
     delivered_ = true;
     if (!chunk.choices.empty()) got_completion_ = true;
+    if (marks_.first_token == Clock::time_point{}) note_first_token(chunk);
     fold_.add(chunk);
     return {Need::Element};
   }
@@ -104,6 +107,7 @@ Next StreamCall::next(Clock::time_point now) {
       return {Need::Transfer, drain_until_};
     }
     phase_ = Phase::Ended;
+    marks_.end = now;
     return {Need::Done};
   }
   if (transfer_ended_) {
@@ -124,7 +128,8 @@ Next StreamCall::next(Clock::time_point now) {
                       fmt::format("no stream event with data for {} ms "
                                   "(idle_timeout); keep-alive comments do "
                                   "not count",
-                                  call_.idle_timeout.count())));
+                                  call_.idle_timeout.count())),
+                now);
     return {Need::Element};
   }
   return {Need::Transfer, wake_time()};
@@ -141,10 +146,18 @@ void StreamCall::on_start(Clock::time_point now) {
   body_full_ = false;
   attempt_start_ = now;
   last_data_ = now;
+  if (attempts_ == 1) marks_.first_start = now;
+  marks_.attempt_start = now;
+  marks_.head = {};
+  marks_.curl = {};
+  arrivals_.clear();
+  popped_ = 0;
 }
 
 void StreamCall::on_head(int status, ResponseHeaders&& headers,
-                         Clock::time_point now) {
+                         Clock::time_point now, AttemptTimes times) {
+  marks_.head = now;
+  marks_.curl = times;
   answer_.status = status;
   answer_.head = true;
   answer_.headers = std::move(headers);
@@ -160,7 +173,12 @@ bool StreamCall::on_body(std::string_view bytes, Clock::time_point now) {
   if (sse_) {
     const std::size_t before = decoder_.dispatched();
     const bool ok = decoder_.feed(bytes);
-    if (decoder_.dispatched() != before) last_data_ = now;
+    if (decoder_.dispatched() != before) {
+      last_data_ = now;
+      if (marks_.first_token == Clock::time_point{}) {
+        arrivals_.emplace_back(decoder_.dispatched(), now);
+      }
+    }
     return ok;
   }
   // Not an event stream (an error page, or a 2xx of another type): keep
@@ -183,6 +201,34 @@ void StreamCall::on_end(std::optional<Error> transport,
   transport_ = std::move(transport);
 }
 
+void StreamCall::note_first_token(const CompletionChunk& chunk) {
+  const bool has_text =
+      std::any_of(chunk.choices.begin(), chunk.choices.end(),
+                  [](const Choice& choice) { return !choice.text.empty(); });
+  if (!has_text) return;
+  // The chunk is event number popped_: its bytes landed with the first
+  // feed that had dispatched that many events.
+  for (const auto& [dispatched, at] : arrivals_) {
+    if (dispatched >= popped_) {
+      marks_.first_token = at;
+      break;
+    }
+  }
+  arrivals_.clear();
+  arrivals_.shrink_to_fit();
+}
+
+CompletionResponse StreamCall::folded() const {
+  CompletionResponse out = fold_.result(answer_.headers);
+  ResponseAccess::timing(out) = timing();
+  return out;
+}
+
+std::optional<Timing> StreamCall::timing() const {
+  if (marks_.head == Clock::time_point{}) return std::nullopt;
+  return timing_of(call_.start, marks_);
+}
+
 Result<CompletionChunk> StreamCall::take() {
   Result<CompletionChunk> out = std::move(*element_);
   element_.reset();
@@ -196,10 +242,10 @@ void StreamCall::consume() noexcept {
   element_.reset();
 }
 
-void StreamCall::fail(Error error) {
+void StreamCall::fail(Error error, Clock::time_point now) {
   if (phase_ == Phase::Ended && !element_) return;
   element_.reset();
-  finish_with(std::move(error));
+  finish_with(std::move(error), now);
 }
 
 StreamCall::EventKind StreamCall::handle_event(SseEvent&& event) {
@@ -283,10 +329,11 @@ void StreamCall::retry_or_fail(Error error, Clock::time_point now) {
       return;
     }
   }
-  finish_with(std::move(error));
+  finish_with(std::move(error), now);
 }
 
-void StreamCall::finish_with(Error error) {
+void StreamCall::finish_with(Error error, Clock::time_point now) {
+  if (marks_.end == Clock::time_point{}) marks_.end = now;
   element_.emplace(
       context_->stamp(std::move(error), attempts_, call_.request_id));
   log_failure(*context_, call_, element_->error());

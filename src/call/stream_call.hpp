@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "call/context.hpp"
 #include "call/fold.hpp"
@@ -32,12 +34,22 @@ class StreamCall {
   /// final error), Done at the clean end ([DONE]).
   Next next(Clock::time_point now);
   const PreparedCall& call() const noexcept { return call_; }
+  /// The caller began reading at `now`: what the stream's Timing counts
+  /// from (before any wait for a connection slot).
+  void begin(Clock::time_point now) noexcept { call_.start = now; }
 
   void on_start(Clock::time_point now);
-  void on_head(int status, ResponseHeaders&& headers, Clock::time_point now);
+  void on_head(int status, ResponseHeaders&& headers, Clock::time_point now,
+               AttemptTimes times = {});
   /// Body bytes arrived at `now`; false: stop the transfer.
   bool on_body(std::string_view bytes, Clock::time_point now);
   void on_end(std::optional<Error> transport, Clock::time_point now);
+  /// Whether next() has an element without reading more: a driver need
+  /// not pump the transport first.
+  bool has_buffered() const noexcept {
+    return element_.has_value() ||
+           (phase_ == Phase::InFlight && !draining_ && decoder_.has_event());
+  }
   /// Whether an attempt's transfer should be running; a driver stops one
   /// that still runs when this turns false.
   bool wants_transfer() const noexcept { return phase_ == Phase::InFlight; }
@@ -51,11 +63,14 @@ class StreamCall {
   /// Drops the element, keeping a chunk's buffers for the next one.
   void consume() noexcept;
   /// Ends the stream now with `error` as its last element, unless it ended.
-  void fail(Error error);
+  void fail(Error error, Clock::time_point now);
 
   const ResponseHeaders& headers() const noexcept { return answer_.headers; }
-  /// The fold of every chunk delivered so far (collect()).
-  CompletionResponse folded() const { return fold_.result(answer_.headers); }
+  /// The fold of every chunk delivered so far (collect()), with the
+  /// stream's timing.
+  CompletionResponse folded() const;
+  /// Where the stream's time went so far; empty before a response head.
+  std::optional<Timing> timing() const;
 
  private:
   enum class Phase { Idle, InFlight, Backoff, Ended };
@@ -63,9 +78,10 @@ class StreamCall {
   enum class EventKind { Skip, Done, Element };
 
   EventKind handle_event(SseEvent&& event);
+  void note_first_token(const CompletionChunk& chunk);
   Error end_of_body_error();
   void retry_or_fail(Error error, Clock::time_point now);
-  void finish_with(Error error);
+  void finish_with(Error error, Clock::time_point now);
   Clock::time_point wake_time() const noexcept;
 
   std::shared_ptr<const CallContext> context_;
@@ -81,6 +97,11 @@ class StreamCall {
   std::optional<Clock::time_point> deadline_;
   Clock::time_point retry_at_{};
   Clock::time_point attempt_start_{};
+  TimingMarks marks_;
+  /// Until the first chunk with text: how many events had been dispatched
+  /// when bytes landed, and when, so that chunk's arrival is known.
+  std::vector<std::pair<std::size_t, Clock::time_point>> arrivals_;
+  std::size_t popped_ = 0;
   Clock::time_point last_data_{};
   Clock::time_point drain_until_{};
   int attempts_ = 0;

@@ -65,13 +65,18 @@ void UnaryCall::on_start(Clock::time_point now) {
   answer_.head = false;
   answer_.headers.clear();
   answer_.body.clear();
-  attempt_start_ = now;
+  if (attempts_ == 1) marks_.first_start = now;
+  marks_.attempt_start = now;
+  marks_.head = {};
+  marks_.curl = {};
   deadline_ = call_.timeout > Millis{0} ? later(now, call_.timeout)
                                         : Clock::time_point::max();
 }
 
 void UnaryCall::on_head(int status, ResponseHeaders&& headers,
-                        Clock::time_point /*now*/) {
+                        Clock::time_point now, AttemptTimes times) {
+  marks_.head = now;
+  marks_.curl = times;
   answer_.status = status;
   answer_.head = true;
   answer_.headers = std::move(headers);
@@ -118,16 +123,18 @@ void UnaryCall::on_end(std::optional<Error> transport, Clock::time_point now) {
   }
   log_attempt(*context_, call_, attempts_, answer_.status,
               error ? &*error : nullptr,
-              std::chrono::duration_cast<Millis>(now - attempt_start_));
+              std::chrono::duration_cast<Millis>(now - marks_.attempt_start));
   if (!error) {
-    rate_ = rate_signal(nullptr, answer_.headers);
+    if (track_rate_) rate_ = rate_signal(nullptr, answer_.headers);
     auto result = read_completion(answer_);
     if (result) {
+      marks_.end = now;
+      ResponseAccess::timing(*result) = timing_of(call_.start, marks_);
       finish(std::move(result));
       return;
     }
     error = std::move(result).error();
-  } else {
+  } else if (track_rate_) {
     rate_ = rate_signal(&*error, answer_.headers);
   }
   if (auto delay =

@@ -44,7 +44,8 @@ class UnaryCall {
   /// The attempt asked for went out at `now` (or failed to: on_end follows).
   void on_start(Clock::time_point now);
   /// The final response's head arrived.
-  void on_head(int status, ResponseHeaders&& headers, Clock::time_point now);
+  void on_head(int status, ResponseHeaders&& headers, Clock::time_point now,
+               AttemptTimes times = {});
   /// Body bytes arrived; false: stop the transfer (the body is too long).
   bool on_body(std::string_view bytes, Clock::time_point now);
   /// Whether an attempt's transfer should be running; a driver stops one
@@ -53,6 +54,9 @@ class UnaryCall {
   /// The attempt ended: cleanly, or with libcurl's failure `transport`.
   void on_end(std::optional<Error> transport, Clock::time_point now);
 
+  /// Read what each answer says about rate limits (a batch paces itself
+  /// by it); off by default, since a single call has no use for it.
+  void track_rate_limits() noexcept { track_rate_ = true; }
   /// What the last attempt's answer said about rate limits.
   const RateSignal& rate() const noexcept { return rate_; }
   /// The result, once next() said Done.
@@ -67,10 +71,11 @@ class UnaryCall {
   RateSignal rate_;
   std::optional<Result<CompletionResponse>> result_;
   std::optional<Clock::time_point> retry_at_;
-  Clock::time_point attempt_start_{};
+  TimingMarks marks_;
   Clock::time_point deadline_{};
   int attempts_ = 0;
   bool in_flight_ = false;
+  bool track_rate_ = false;
   bool too_large_ = false;
   bool error_body_full_ = false;
 };

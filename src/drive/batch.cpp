@@ -130,7 +130,9 @@ class BatchRun {
         finish(index, context_->stamp(std::move(prepared).error(), 0, {}));
         return false;
       }
+      prepared->start = now;
       item = std::make_unique<ItemCall>(context_, std::move(*prepared));
+      if (options_.adapt_to_rate_limits) item->call.track_rate_limits();
     }
     UnaryCall& call = item->call;
     if (call.next(now).need != Need::Attempt) {

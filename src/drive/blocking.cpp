@@ -125,6 +125,7 @@ Result<CompletionChunk>* StreamPump::advance() {
   if (started_) call_.consume();
   started_ = true;
   if (!slot_) {
+    call_.begin(Clock::now());
     // Held for the stream's whole life: its connection is in use until then.
     if (auto error = take_slot(*context_, call_.call(), slot_)) {
       rejected_.emplace(
@@ -139,8 +140,9 @@ Result<CompletionChunk>* StreamPump::next_element() {
   auto& multi = lease_->multi;
   auto& transfer = lease_->transfer;
   for (;;) {
-    // Read what the transport has before the call judges its timers.
-    if (running_) {
+    // Read what the transport has before the call judges its timers
+    // (unless it has an element ready without that).
+    if (running_ && !call_.has_buffered()) {
       multi.perform();
       http::Transfer* done = nullptr;
       http::CurlCode code = http::kCurlOk;

@@ -36,6 +36,7 @@ class StreamPump final : public StreamSource {
   const ResponseHeaders& headers() const noexcept override {
     return call_.headers();
   }
+  std::optional<Timing> timing() const override { return call_.timing(); }
 
  private:
   Result<CompletionChunk>* next_element();

@@ -227,7 +227,7 @@ class EventLoop::StreamJob final : public Job {
   void abandon(Error error) override {
     if (ended_) return;
     stop_transfer();
-    call_.fail(std::move(error));
+    call_.fail(std::move(error), Clock::now());
     try {
       end(call_.take());
     } catch (...) {

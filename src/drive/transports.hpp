@@ -26,10 +26,11 @@ class CallFeed final : public http::TransferObserver {
  public:
   explicit CallFeed(Call& call) : call_(&call) {}
 
-  void on_head(int status, ResponseHeaders& headers) noexcept override {
+  void on_head(int status, ResponseHeaders& headers,
+               AttemptTimes times) noexcept override {
     try {
       call_->on_head(status, std::move(headers),
-                     std::chrono::steady_clock::now());
+                     std::chrono::steady_clock::now(), times);
     } catch (...) {
       failed_ = true;  // Out of memory: the next body byte stops it.
     }

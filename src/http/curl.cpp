@@ -258,7 +258,7 @@ std::size_t Transfer::on_header(const char* data, std::size_t size) noexcept {
     const bool interim = status_ >= 100 && status_ < 200;
     if (!interim && !head_done_) {
       head_done_ = true;
-      if (observer_ != nullptr) observer_->on_head(status_, headers_);
+      if (observer_ != nullptr) observer_->on_head(status_, headers_, times());
     }
     return size;
   }
@@ -278,7 +278,7 @@ std::size_t Transfer::on_body(const char* data, std::size_t size) noexcept {
     // A body without a blank line ending its head (HTTP/0.9 or a server
     // that never ends it): say what head there was first.
     head_done_ = true;
-    if (observer_ != nullptr) observer_->on_head(status_, headers_);
+    if (observer_ != nullptr) observer_->on_head(status_, headers_, times());
   }
   if (observer_ == nullptr) return size;
   return observer_->on_body(std::string_view(data, size)) ? size : 0;
@@ -291,17 +291,12 @@ bool Transfer::request_sent() const noexcept {
          sent > 0;
 }
 
-Transfer::Times Transfer::times() const noexcept {
-  Times times;
+AttemptTimes Transfer::times() const noexcept {
+  AttemptTimes times;
   curl_off_t connect = 0;
-  curl_off_t first_byte = 0;
   if (curl_easy_getinfo(easy(handle_), CURLINFO_CONNECT_TIME_T, &connect) ==
       CURLE_OK) {
     times.connect = std::chrono::microseconds(connect);
-  }
-  if (curl_easy_getinfo(easy(handle_), CURLINFO_STARTTRANSFER_TIME_T,
-                        &first_byte) == CURLE_OK) {
-    times.first_byte = std::chrono::microseconds(first_byte);
   }
   return times;
 }

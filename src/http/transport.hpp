@@ -38,8 +38,10 @@ using RequestSpec = HttpRequest;
 class TransferObserver {
  public:
   /// The head of the final response is complete: its status (0 when the
-  /// status line was malformed) and headers, which the observer may keep.
-  virtual void on_head(int status, ResponseHeaders& headers) noexcept = 0;
+  /// status line was malformed) and headers, which the observer may keep,
+  /// and libcurl's timers so far.
+  virtual void on_head(int status, ResponseHeaders& headers,
+                       AttemptTimes times) noexcept = 0;
   /// Body bytes (decoded); false aborts the transfer.
   virtual bool on_body(std::string_view bytes) noexcept = 0;
 
@@ -83,13 +85,8 @@ class Transfer {
   /// Connection, InvalidArgument or Protocol, with libcurl's reason.
   Error transport_error(CurlCode code) const;
 
-  /// libcurl's timers for the last transfer, from its start: connection
-  /// established, first response byte (zero when not reached).
-  struct Times {
-    std::chrono::microseconds connect{0};
-    std::chrono::microseconds first_byte{0};
-  };
-  Times times() const noexcept;
+  /// libcurl's timers for the current transfer, from its start.
+  AttemptTimes times() const noexcept;
 
   void* native() const noexcept { return handle_; }
 

@@ -19,6 +19,9 @@ namespace budgateway::detail {
 struct ResponseAccess {
   static std::string& raw_json(CompletionResponse& r) { return r.raw_json_; }
   static ResponseHeaders& headers(CompletionResponse& r) { return r.headers_; }
+  static std::optional<Timing>& timing(CompletionResponse& r) {
+    return r.timing_;
+  }
 };
 
 /// The spare bytes the parser needs past the end of a body (simdjson's

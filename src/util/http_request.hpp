@@ -26,6 +26,12 @@ struct HttpRequest {
   std::string ca_file;
 };
 
+/// libcurl's timers for one attempt, from the attempt's start.
+struct AttemptTimes {
+  /// The connection was established (zero when one was reused).
+  std::chrono::microseconds connect{0};
+};
+
 }  // namespace budgateway::detail
 
 #endif  // BUDGATEWAY_SRC_UTIL_HTTP_REQUEST_HPP_

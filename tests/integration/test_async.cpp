@@ -8,7 +8,9 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <vector>
 
@@ -133,6 +135,45 @@ TEST_CASE("stream_async ends with the stream's error") {
   CHECK(probe.end->error().code() == bg::ErrorCode::Connection);
 }
 
+TEST_CASE("a StreamHandler callback that throws still gets exactly one end") {
+  bg::Client client(options());
+  SECTION("on_chunk throws: the stream ends with an error") {
+    StreamProbe probe;
+    bg::StreamHandler handler = probe.handler();
+    int chunks = 0;
+    handler.on_chunk = [&chunks](const bg::CompletionChunk&) {
+      ++chunks;
+      throw std::runtime_error("handler failed");
+    };
+    client.stream_async(request(12), std::move(handler));
+    REQUIRE(probe.wait());
+    std::this_thread::sleep_for(300ms);  // room for a second, wrong end
+    std::lock_guard<std::mutex> lock(probe.mutex);
+    CHECK(probe.ends == 1);
+    CHECK(chunks == 1);
+    REQUIRE(probe.end);
+    CHECK_FALSE(*probe.end);
+  }
+  SECTION("on_end throws: it is not called again") {
+    std::atomic<int> ends{0};
+    std::promise<void> first_end;
+    client.stream_async(request(),
+                        {.on_end = [&](bg::Result<bg::CompletionResponse>) {
+                          if (++ends == 1) first_end.set_value();
+                          throw std::runtime_error("on_end failed");
+                        }});
+    REQUIRE(first_end.get_future().wait_for(20s) == std::future_status::ready);
+    std::this_thread::sleep_for(300ms);
+    CHECK(ends == 1);
+  }
+  // The loop thread survived both: the next stream still works.
+  StreamProbe after;
+  client.stream_async(request(), after.handler());
+  REQUIRE(after.wait());
+  std::lock_guard<std::mutex> lock(after.mutex);
+  CHECK(*after.end);
+}
+
 TEST_CASE("a thousand concurrent streams run on the one loop thread") {
   bg::ClientOptions o = options();
   o.max_connections = 1000;
@@ -222,6 +263,36 @@ TEST_CASE("cancellation ends an async call promptly") {
   CHECK(future.get().error().code() == bg::ErrorCode::Cancelled);
   REQUIRE(probe.wait(3s));
   std::lock_guard<std::mutex> lock(probe.mutex);
+  CHECK(probe.end->error().code() == bg::ErrorCode::Cancelled);
+}
+
+TEST_CASE("cancelling during a retry wait ends async calls promptly") {
+  // A 5 s back-off on the loop's timers: the token must end both calls
+  // long before it is due.
+  bg::ClientOptions slow_retries = options();
+  slow_retries.initial_backoff = 5s;
+  slow_retries.max_backoff = 5s;
+  slow_retries.backoff_jitter = 0;
+  bg::Client client(slow_retries);
+  bg::CancellationSource source;
+  bg::CallOptions call = scenario("error", {{"x-fake-status", "503"}});
+  call.cancellation = source.token();
+  const auto start = std::chrono::steady_clock::now();
+  auto future = client.complete_async(request(), call);
+  StreamProbe probe;
+  client.stream_async(request(), probe.handler(), call);
+  std::this_thread::sleep_for(300ms);
+  source.cancel();
+  REQUIRE(future.wait_for(3s) == std::future_status::ready);
+  auto result = future.get();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == bg::ErrorCode::Cancelled);
+  CHECK(result.error().attempts() == 1);
+  REQUIRE(probe.wait(3s));
+  CHECK(std::chrono::steady_clock::now() - start < 2s);
+  std::lock_guard<std::mutex> lock(probe.mutex);
+  CHECK(probe.ends == 1);
+  REQUIRE_FALSE(*probe.end);
   CHECK(probe.end->error().code() == bg::ErrorCode::Cancelled);
 }
 

@@ -2,7 +2,10 @@
 // Client::complete_many() against the fake gateway on 127.0.0.1.
 #include <budgateway/budgateway.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
@@ -149,4 +152,79 @@ TEST_CASE("a requests-per-minute budget paces the batch") {
   // 11 starts at one per 50 ms take at least 500 ms.
   CHECK(std::chrono::steady_clock::now() - start >= 490ms);
   for (const auto& result : results) CHECK(result);
+}
+
+TEST_CASE("a batch pauses while X-RateLimit-Remaining is 0, until the reset") {
+  // Every answer says the budget is spent until `reset` (whole Unix
+  // seconds, 1-2 s from now); once that time has passed it means nothing.
+  const auto wall_start = std::chrono::system_clock::now();
+  const auto reset = std::chrono::duration_cast<std::chrono::seconds>(
+                         wall_start.time_since_epoch()) +
+                     2s;
+  const auto pause = std::chrono::system_clock::time_point(reset) - wall_start;
+  const bg::HeaderList spent = {
+      {"x-fake-header-X-RateLimit-Limit", "100"},
+      {"x-fake-header-X-RateLimit-Remaining", "0"},
+      {"x-fake-header-X-RateLimit-Reset", std::to_string(reset.count())}};
+  const auto start = std::chrono::steady_clock::now();
+  const auto results =
+      client_for(FakeGatewayProcess::shared(), spent)
+          .complete_many(numbered_requests(4), {.max_concurrency = 1});
+  const auto took = std::chrono::steady_clock::now() - start;
+  for (const auto& result : results) CHECK(result);
+  INFO("pause asked: "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(pause).count()
+       << " ms, batch took "
+       << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+       << " ms");
+  CHECK(took >= pause - 50ms);
+  CHECK(took < pause + 1500ms);
+
+  // The same answers with a remaining budget, or with adaptation off, do
+  // not pause at all.
+  bg::HeaderList left = spent;
+  left[1].second = "1";
+  const auto unpaused_start = std::chrono::steady_clock::now();
+  (void)client_for(FakeGatewayProcess::shared(), left)
+      .complete_many(numbered_requests(4), {.max_concurrency = 1});
+  (void)client_for(FakeGatewayProcess::shared(), spent)
+      .complete_many(numbered_requests(4),
+                     {.max_concurrency = 1, .adapt_to_rate_limits = false});
+  CHECK(std::chrono::steady_clock::now() - unpaused_start < 800ms);
+}
+
+TEST_CASE("a batch's concurrency halves after 429s and grows back") {
+  // One shared request id makes fail_then_ok count attempts across the
+  // whole batch: the first 8 requests (the first wave) get a 429, every
+  // later one succeeds after 40 ms. The fake records how many requests it
+  // was handling as each arrived.
+  constexpr std::size_t kConcurrency = 8;
+  FakeGatewayProcess gateway;
+  const auto results =
+      client_for(gateway, {{"x-fake-scenario", "fail_then_ok"},
+                           {"x-fake-fail-count", "8"},
+                           {"x-fake-status", "429"},
+                           {"x-fake-error-shape", "rate_limit"},
+                           {"x-fake-retry-after", "0"},
+                           {"x-fake-delay-ms", "40"},
+                           {"x-request-id", "grow-back-batch"}})
+          .complete_many(numbered_requests(200),
+                         {.max_concurrency = kConcurrency});
+  for (const auto& result : results) CHECK(result);
+  Json arrivals(
+      budgateway::testing::http_get(gateway.origin() + "/_stats?arrivals=1"));
+  std::vector<std::int64_t> in_flight;
+  for (const auto count : arrivals.root()["in_flight_at_arrival"].get_array()) {
+    in_flight.push_back(std::int64_t(count));
+  }
+  REQUIRE(in_flight.size() == 208);
+  const auto max_of = [&](std::ptrdiff_t first, std::ptrdiff_t last) {
+    return *std::max_element(in_flight.begin() + first,
+                             in_flight.begin() + last);
+  };
+  INFO("first wave " << max_of(0, 8) << ", right after the 429s "
+                     << max_of(8, 12) << ", last 100 " << max_of(108, 208));
+  CHECK(max_of(0, 8) >= 6);      // the batch did start wide
+  CHECK(max_of(8, 12) <= 4);     // halved by the 429s
+  CHECK(max_of(108, 208) >= 6);  // and grown back
 }

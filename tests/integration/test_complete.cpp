@@ -551,3 +551,74 @@ TEST_CASE(
   CHECK(echo.header("expect") == "<absent>");
   CHECK(echo.body().size() > 200 * 1024);
 }
+
+TEST_CASE("the request id the SDK generates is kept across retries") {
+  // No x-request-id of our own: fail_then_ok counts attempts per id, so the
+  // third attempt succeeds only if all three carried the same generated id.
+  FakeGatewayProcess gateway;
+  auto result =
+      bg::Client(options_for(gateway))
+          .complete(simple_request(),
+                    scenario("fail_then_ok", {{"x-fake-fail-count", "2"},
+                                              {"x-fake-status", "503"}}));
+  REQUIRE(result);
+  const auto echoed = result->headers().get("x-request-id");
+  REQUIRE(echoed);
+  const std::string id(*echoed);
+  CHECK(result->id == "cmpl-" + id);
+  Json stats(
+      budgateway::testing::http_get(gateway.origin() + "/_stats?id=" + id));
+  CHECK(int64_t(stats.root()["attempts"]) == 3);
+  Json totals(budgateway::testing::http_get(gateway.origin() + "/_stats"));
+  CHECK(int64_t(totals.root()["requests"]) == 3);
+}
+
+TEST_CASE("a unary body over max_response_bytes is a Protocol error") {
+  auto whole = client().complete(simple_request());
+  REQUIRE(whole);
+  const std::size_t size = whole->raw_json().size();
+  bg::ClientOptions options = options_for(FakeGatewayProcess::shared());
+  options.max_response_bytes = size;
+  auto at_limit = bg::Client(options).complete(simple_request());
+  CHECK(at_limit);
+  options.max_response_bytes = size - 1;
+  auto over = bg::Client(options).complete(simple_request());
+  REQUIRE_FALSE(over);
+  CHECK(over.error().code() == bg::ErrorCode::Protocol);
+  CHECK(over.error().message().find(std::to_string(size - 1)) !=
+        std::string::npos);
+  CHECK(over.error().attempts() == 1);
+}
+
+TEST_CASE("cancelling during a retry wait ends a complete() call promptly") {
+  // Both waits are 5 s: a wait that ignores the token ends far too late.
+  bg::ClientOptions options = options_for(FakeGatewayProcess::shared());
+  options.initial_backoff = 5s;
+  options.max_backoff = 5s;
+  options.backoff_jitter = 0;
+  bg::Client slow_retries(options);
+  struct Case {
+    const char* name;
+    bg::CallOptions call;
+  };
+  for (const Case& c :
+       {Case{"back-off", error_scenario(503, "flat")},
+        Case{"Retry-After", error_scenario(429, "rate_limit",
+                                           {{"x-fake-retry-after", "5"}})}}) {
+    CAPTURE(c.name);
+    bg::CancellationSource source;
+    bg::CallOptions call = c.call;
+    call.cancellation = source.token();
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(300ms);
+      source.cancel();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    auto result = slow_retries.complete(simple_request(), call);
+    canceller.join();
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code() == bg::ErrorCode::Cancelled);
+    CHECK(result.error().attempts() == 1);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+  }
+}

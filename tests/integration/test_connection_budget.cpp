@@ -3,6 +3,7 @@
 // sync calls, streams, batches and async calls together.
 #include <budgateway/budgateway.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <future>
@@ -110,4 +111,42 @@ TEST_CASE("a batch waits for slots that other calls hold") {
   releaser.join();
   for (const auto& result : results) CHECK(result);
   CHECK(since(start) >= kSlowMs - 50ms);
+}
+
+TEST_CASE(
+    "max_connections streams run at once and one more waits for a free slot") {
+  // Each stream lasts about 3 s (12 segments 250 ms apart) and sends its
+  // first event at once, so the first events show when each one started.
+  constexpr std::size_t kBudget = 3;
+  bg::Client client = client_with(kBudget);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::chrono::steady_clock::duration> first_event(kBudget + 1);
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (std::size_t i = 0; i <= kBudget; ++i) {
+    threads.emplace_back([&, i] {
+      bg::CompletionRequest eight = request();
+      eight.max_tokens = 8;
+      auto stream = client.stream(
+          eight, scenario("ok", {{"x-fake-chunk-delay-ms", "250"}}));
+      auto it = stream.begin();
+      first_event[i] = since(start);
+      if (it == stream.end() || !*it) return;
+      if (stream.collect()) ++ok;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(ok == static_cast<int>(kBudget + 1));
+  std::sort(first_event.begin(), first_event.end());
+  const auto ms = [](auto duration) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration)
+        .count();
+  };
+  INFO("first events at " << ms(first_event[0]) << ", " << ms(first_event[1])
+                          << ", " << ms(first_event[2]) << ", "
+                          << ms(first_event[3]) << " ms");
+  // All of the budget starts promptly...
+  CHECK(first_event[kBudget - 1] < 1200ms);
+  // ...and the one beyond it only once a stream has ended.
+  CHECK(first_event[kBudget] >= 2000ms);
 }

@@ -354,3 +354,29 @@ TEST_CASE("a stream that fails is logged", "[reliability][logging]") {
   REQUIRE(lines.size() == 1);
   CHECK(lines[0].find("(stream) failed: Connection") != std::string::npos);
 }
+
+TEST_CASE("complete() and streams report where their time went",
+          "[reliability][timing]") {
+  bg::Client client(options());
+  const auto result = client.complete(request());
+  REQUIRE(result);
+  REQUIRE(result->timing());
+  const bg::Timing& t = *result->timing();
+  CHECK(t.queued <= t.connect);
+  CHECK(t.connect <= t.first_byte);
+  CHECK(t.first_byte <= t.total);
+  CHECK(t.total > std::chrono::microseconds{0});
+  CHECK(t.total < std::chrono::seconds{10});
+
+  auto stream = client.stream(
+      request(), scenario("ok", {{"x-fake-chunk-delay-ms", "20"}}));
+  CHECK_FALSE(stream.timing());  // nothing read yet
+  const auto folded = stream.collect();
+  REQUIRE(folded);
+  REQUIRE(stream.timing());
+  const bg::Timing s = *stream.timing();
+  CHECK(s.first_byte <= s.first_token);
+  CHECK(s.first_token + std::chrono::milliseconds(20) <= s.total);
+  REQUIRE(folded->timing());
+  CHECK(folded->timing()->first_token == s.first_token);
+}

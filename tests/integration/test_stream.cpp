@@ -102,10 +102,108 @@ TEST_CASE("a stream written a few bytes at a time decodes the same") {
 }
 
 TEST_CASE("legal but odd SSE framing is read exactly") {
+  // Every fifth event of stream_odd is typed `event: message`: dropping
+  // those would lose text and chunks.
+  const Drained plain = drain(client().stream(request()));
   const Drained odd = drain(client().stream(request(), scenario("stream_odd")));
+  REQUIRE_FALSE(plain.error);
   REQUIRE_FALSE(odd.error);
-  CHECK_FALSE(odd.chunks.empty());
-  CHECK_FALSE(odd.text().empty());
+  CHECK(odd.text() == plain.text());
+  CHECK(odd.chunks.size() == plain.chunks.size());
+  REQUIRE_FALSE(odd.chunks.empty());
+  CHECK(odd.chunks.back().usage);
+}
+
+TEST_CASE("named events are skipped and message events are read as chunks") {
+  const Drained drained = drain(client().stream(
+      request(),
+      scenario("fixture", {{"x-fake-fixture", "edge/named_events.sse"}})));
+  REQUIRE_FALSE(drained.error);
+  CHECK(drained.text() == " Hello world!");
+  CHECK(drained.chunks.size() == 4);
+  for (const auto& chunk : drained.chunks) CHECK(chunk.id == "cmpl-edge-1");
+}
+
+TEST_CASE("collect() keeps the last non-null finish_reason") {
+  auto collected =
+      client()
+          .stream(request(),
+                  scenario("fixture", {{"x-fake-fixture",
+                                        "edge/finish_reason_order.sse"}}))
+          .collect();
+  REQUIRE(collected);
+  REQUIRE(collected->choices.size() == 1);
+  CHECK(collected->choices[0].text == " Hello world");
+  REQUIRE(collected->choices[0].finish_reason);
+  CHECK(collected->choices[0].finish_reason->str() == "length");
+}
+
+TEST_CASE("collect() keeps the streamed logprobs of every choice") {
+  bg::CompletionRequest r = request(7, 2);
+  r.logprobs = 2;
+  const auto unary = client().complete(r);
+  REQUIRE(unary);
+  auto collected = client().stream(r).collect();
+  REQUIRE(collected);
+  REQUIRE(collected->choices.size() == 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    CAPTURE(i);
+    REQUIRE(unary->choices[i].logprobs);
+    REQUIRE(collected->choices[i].logprobs);
+    CHECK(collected->choices[i].logprobs->tokens.size() == 7);
+    CHECK(*collected->choices[i].logprobs == *unary->choices[i].logprobs);
+  }
+}
+
+TEST_CASE(
+    "a stream that delivered chunks is never retried, even when the server "
+    "asks") {
+  const Drained drained = drain(client().stream(
+      request(),
+      scenario("stream_cut", {{"x-fake-header-x-should-retry", "true"},
+                              {"x-request-id", "cut-no-retry-1"}})));
+  CHECK_FALSE(drained.chunks.empty());
+  REQUIRE(drained.error);
+  CHECK(drained.error->code() == bg::ErrorCode::Connection);
+  CHECK(drained.error->attempts() == 1);
+  Json stats(budgateway::testing::http_get(
+      FakeGatewayProcess::shared().origin() + "/_stats?id=cut-no-retry-1"));
+  CHECK(int64_t(stats.root()["attempts"]) == 1);
+}
+
+TEST_CASE("cancelling during a retry wait ends a stream promptly") {
+  bg::ClientOptions options = fake_gateway_options(
+      FakeGatewayProcess::shared().base_url(), "sk-stream-test");
+  options.initial_backoff = 5s;
+  options.max_backoff = 5s;
+  options.backoff_jitter = 0;
+  bg::Client slow_retries(options);
+  struct Case {
+    const char* name;
+    bg::CallOptions call;
+  };
+  for (const Case& c :
+       {Case{"back-off", scenario("error", {{"x-fake-status", "503"}})},
+        Case{"Retry-After",
+             scenario("error", {{"x-fake-status", "429"},
+                                {"x-fake-error-shape", "rate_limit"},
+                                {"x-fake-retry-after", "5"}})}}) {
+    CAPTURE(c.name);
+    bg::CancellationSource source;
+    bg::CallOptions call = c.call;
+    call.cancellation = source.token();
+    std::thread canceller([&] {
+      std::this_thread::sleep_for(300ms);
+      source.cancel();
+    });
+    const auto start = std::chrono::steady_clock::now();
+    const Drained drained = drain(slow_retries.stream(request(), call));
+    canceller.join();
+    CHECK(drained.chunks.empty());
+    REQUIRE(drained.error);
+    CHECK(drained.error->code() == bg::ErrorCode::Cancelled);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+  }
 }
 
 TEST_CASE("headers are readable once the first element was read") {
@@ -310,6 +408,13 @@ TEST_CASE("cancelling from another thread ends a blocked iteration promptly") {
 TEST_CASE("a moved-from stream is empty and the moved-to one works") {
   auto stream = client().stream(request());
   bg::CompletionStream moved = std::move(stream);
+  // NOLINTBEGIN(bugprone-use-after-move): the moved-from state is the point.
+  CHECK(stream.begin() == stream.end());
+  CHECK(stream.headers().empty());
+  auto nothing = stream.collect();
+  REQUIRE_FALSE(nothing);
+  CHECK(nothing.error().code() == bg::ErrorCode::InvalidArgument);
+  // NOLINTEND(bugprone-use-after-move)
   const Drained drained = drain(std::move(moved));
   CHECK_FALSE(drained.error);
   CHECK_FALSE(drained.chunks.empty());

@@ -1,5 +1,5 @@
 // Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
-// Starts tests/fake_gateway on 127.0.0.1 for a test and stops it after.
+// Starts tools/fake_gateway on 127.0.0.1 for a test and stops it after.
 #ifndef BUDGATEWAY_TESTS_FAKE_GATEWAY_PROCESS_HPP_
 #define BUDGATEWAY_TESTS_FAKE_GATEWAY_PROCESS_HPP_
 
@@ -88,15 +88,16 @@ class FakeGatewayProcess {
 #endif
   }
 
+  // The first line of the gateway's stdout is its port, alone.
   void read_port(int fd) {
-    constexpr std::string_view kPrefix = "listening 127.0.0.1:";
     std::string line;
     char c = 0;
     while (read(fd, &c, 1) == 1 && c != '\n') line.push_back(c);
-    if (line.rfind(kPrefix, 0) != 0) {
+    if (line.empty() ||
+        line.find_first_not_of("0123456789") != std::string::npos) {
       throw std::runtime_error("fake gateway said: " + line);
     }
-    port_ = std::stoi(line.substr(kPrefix.size()));
+    port_ = std::stoi(line);
   }
 
   pid_t pid_ = 0;

@@ -261,6 +261,53 @@ TEST_CASE("parse_retry_after rejects malformed or impossible dates",
   CHECK_FALSE(retry_after_of({{"Retry-After", date}}).has_value());
 }
 
+TEST_CASE("parse_retry_after rejects each malformed piece of every date form",
+          "[retry]") {
+  // One piece wrong or missing at a time, in each of the three forms, so
+  // that every check of the date scanner has to hold (a dropped check would
+  // read the date, and a retry would wait for it). A separator that is
+  // missing, not just wrong, is what tells a dropped separator check.
+  const auto date = GENERATE(
+      as<std::string>{},
+      // IMF-fixdate
+      "Sun,06 Nov 1994 08:49:37 GMT", "Sun, 06-Nov 1994 08:49:37 GMT",
+      "Sun, 06 Nov-1994 08:49:37 GMT", "Sun, 06 Nov 1994-08:49:37 GMT",
+      "Sun, 06 Nov 1994 08-49:37 GMT", "Sun, 06 Nov 1994 08:49-37 GMT",
+      "Sun, 06 Nov 1994 08:49:3 GMT", "Sun, 06 Nov 1994 08:4:37 GMT",
+      "Sun, 06 Nov 1994 0:49:37 GMT", "Sun, 06 Nov 94 08:49:37 GMT",
+      "Sun, 06 Nox 1994 08:49:37 GMT", "Sun, 06 Nov 1994 08:49:37",
+      "Sun, 06Nov 1994 08:49:37 GMT", "Sun, 06 Nov1994 08:49:37 GMT",
+      "Sun, 06 Nov 199408:49:37 GMT", "Sun, 06 Nov 1994 0849:37 GMT",
+      "Sun, 06 Nov 1994 08:4937 GMT", "Sun, 06 Nov 1994 08:49:37GMT",
+      // RFC 850
+      "Sunday 06-Nov-94 08:49:37 GMT", "Sunday, 6-Nov-94 08:49:37 GMT",
+      "Sunday, 06 Nov-94 08:49:37 GMT", "Sunday, 06-Nox-94 08:49:37 GMT",
+      "Sunday, 06-Nov 94 08:49:37 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT",
+      "Sunday, 06-Nov-94-08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 PST",
+      "Sunday, 06-Nov-94 08:49:37 GMT extra", "Sunday, 06-Nov-94 0849:37 GMT",
+      "Sunday, 31-Feb-94 08:49:37 GMT", "Sunday,06-Nov-94 08:49:37 GMT",
+      "Sunday, 06Nov-94 08:49:37 GMT", "Sunday, 06-Nov94 08:49:37 GMT",
+      "Sunday, 06-Nov-9408:49:37 GMT", "Sunday, 06-Nov-94 08:49:37GMT",
+      // asctime
+      "SunNov  6 08:49:37 1994", "Sun Nox  6 08:49:37 1994",
+      "Sun Nov-  6 08:49:37 1994", "Sun Nov  x 08:49:37 1994",
+      "Sun Nov  6-08:49:37 1994", "Sun Nov  6 08:49:37-1994",
+      "Sun Nov  6 08:49:37 1994 GMT", "Sun Nov  6 08:49:37 199",
+      "Sun Nov  6 08:49 1994", "Sun Feb 30 08:49:37 1994",
+      "Sun Nov  608:49:37 1994", "Sun Nov  6 08:49:371994");
+  CAPTURE(date);
+  CHECK_FALSE(retry_after_of({{"Retry-After", date}}).has_value());
+}
+
+TEST_CASE("parse_retry_after rejects a fraction with anything but digits",
+          "[retry]") {
+  for (const char* value : {"1.x", "1.", "1.2.3", ".5", "1e3"}) {
+    CAPTURE(value);
+    CHECK_FALSE(retry_after_of({{"retry-after-ms", value}}).has_value());
+    CHECK_FALSE(retry_after_of({{"Retry-After", value}}).has_value());
+  }
+}
+
 TEST_CASE("backoff_delay doubles from the initial delay up to the cap",
           "[retry]") {
   const RetryPolicy policy;

@@ -278,3 +278,40 @@ TEST_CASE("the key echoed in a stream's headers is redacted", "[stream_call]") {
 
 }  // namespace
 }  // namespace budgateway::detail
+
+namespace budgateway::detail {
+namespace {
+
+TEST_CASE("a stream's first token is stamped when its bytes landed",
+          "[stream_call][timing]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  call.begin(kT0);
+  call.on_start(kT0 + 1ms);
+  CHECK_FALSE(call.timing());
+  call.on_head(200, sse_headers(), kT0 + 10ms);
+  // A chunk without text (Azure's prompt filter results), then text.
+  call.on_body(
+      R"(data: {"id":"","object":"","created":0,"model":"","choices":[]})"
+      "\n\n",
+      kT0 + 20ms);
+  call.on_body(chunk_event("a"), kT0 + 50ms);
+  call.on_body(chunk_event("b") + kDoneEvent, kT0 + 60ms);
+  call.on_end(std::nullopt, kT0 + 61ms);
+  // The reader comes late; the stamps are the arrivals, not the reads.
+  const auto later_read = kT0 + 500ms;
+  const Drained got = drain(call, later_read);
+  CHECK(got.text == "ab");
+  REQUIRE(call.timing());
+  const Timing t = *call.timing();
+  CHECK(t.queued == 1ms);
+  CHECK(t.connect == 1ms);  // a reused connection is ready at once
+  CHECK(t.first_byte == 10ms);
+  CHECK(t.first_token == 50ms);
+  CHECK(t.total == 500ms);
+  REQUIRE(call.folded().timing());
+  CHECK(call.folded().timing()->first_token == 50ms);
+}
+
+}  // namespace
+}  // namespace budgateway::detail

@@ -83,6 +83,7 @@ TEST_CASE("max_retries = 0 makes the first failure final", "[unary_call]") {
 TEST_CASE("the server's retry-after-ms replaces the back-off", "[unary_call]") {
   auto [context, prepared] = prepare(options(), false);
   UnaryCall call(context, prepared);
+  call.track_rate_limits();
   auto head = json_headers();
   head.add("retry-after-ms", "750");
   play(call, kT0, 429, std::move(head), "{}");
@@ -91,6 +92,27 @@ TEST_CASE("the server's retry-after-ms replaces the back-off", "[unary_call]") {
   CHECK(wait.until == kT0 + 750ms);
   CHECK(call.rate().limited);
   CHECK(call.rate().retry_after == 750ms);
+}
+
+TEST_CASE("rate-limit headers are read only when a batch asks",
+          "[unary_call]") {
+  auto [context, prepared] = prepare(options(), false);
+  auto head = [] {
+    auto h = json_headers();
+    h.add("x-ratelimit-limit", "100");
+    h.add("x-ratelimit-remaining", "0");
+    h.add("x-ratelimit-reset", "1699000060");
+    return h;
+  };
+  UnaryCall single(context, prepared);
+  play(single, kT0, 200, head(), completion("x"));
+  CHECK_FALSE(single.rate().exhausted_until);
+  UnaryCall batched(context, prepared);
+  batched.track_rate_limits();
+  play(batched, kT0, 200, head(), completion("x"));
+  REQUIRE(batched.rate().exhausted_until);
+  CHECK(batched.rate().exhausted_until->time_since_epoch() ==
+        std::chrono::seconds(1699000060));
 }
 
 TEST_CASE("a 4xx other than 408, 409 and 429 is final at once",
@@ -276,6 +298,39 @@ TEST_CASE("the key is redacted in every form the server may echo",
     CHECK(text.find("gh\\/ij") == std::string::npos);
   }
   CHECK(error.message().find("[REDACTED]") != std::string::npos);
+}
+
+}  // namespace
+}  // namespace budgateway::detail
+
+namespace budgateway::detail {
+namespace {
+
+TEST_CASE("a completion carries the timing of the attempt that answered",
+          "[unary_call][timing]") {
+  auto [context, prepared] = prepare(options(), false);
+  prepared.start = kT0;
+  UnaryCall call(context, prepared);
+  // Queued 5 ms for a slot; the first attempt fails, the second answers.
+  play(call, kT0 + 5ms, 503, json_headers(), "{}");
+  const Next wait = call.next(kT0 + 5ms);
+  REQUIRE(wait.need == Need::Wait);
+  call.on_start(wait.until);
+  call.on_head(200, json_headers(), wait.until + 30ms,
+               AttemptTimes{std::chrono::microseconds(2000)});
+  call.on_body(completion("t"), wait.until + 35ms);
+  call.on_end(std::nullopt, wait.until + 40ms);
+  REQUIRE(call.next(wait.until + 40ms).need == Need::Done);
+  const auto result = call.take_result();
+  REQUIRE(result);
+  REQUIRE(result->timing());
+  const Timing& t = *result->timing();
+  const auto retry_at = wait.until - kT0;
+  CHECK(t.queued == 5ms);
+  CHECK(t.connect == retry_at + 2ms);
+  CHECK(t.first_byte == retry_at + 30ms);
+  CHECK(t.first_token == std::chrono::microseconds{0});
+  CHECK(t.total == retry_at + 40ms);
 }
 
 }  // namespace

@@ -358,6 +358,12 @@ std::string concatenated(const StreamPlan& plan) {
 
 }  // namespace
 
+std::vector<std::string_view> scenario_names() {
+  std::vector<std::string_view> names;
+  for (const ScenarioEntry& entry : kScenarios) names.push_back(entry.name);
+  return names;
+}
+
 struct FakeParams {
   const ScenarioEntry* scenario = nullptr;
   milliseconds delay{0};
@@ -472,11 +478,13 @@ void GatewayService::install(httplib::Server& server) {
              });
   server.Get("/_stats", [this](const httplib::Request& request,
                                httplib::Response& response) {
-    const std::string body =
-        request.has_param("id")
-            ? R"({"attempts":)" +
-                  std::to_string(attempts(request.get_param_value("id"))) + "}"
-            : stats_json();
+    std::string body = stats_json();
+    if (request.has_param("id")) {
+      body = R"({"attempts":)" +
+             std::to_string(attempts(request.get_param_value("id"))) + "}";
+    } else if (request.has_param("arrivals")) {
+      body = arrivals_json();
+    }
     set_uncompressed_body(response, body, std::string(kJson));
   });
 }
@@ -486,6 +494,16 @@ void GatewayService::handle_completion(const httplib::Request& request,
                                        const httplib::ContentReader& reader,
                                        Route route) {
   ++requests_;
+  const std::int64_t now_in_flight = ++in_flight_;
+  struct InFlight {
+    std::atomic<std::int64_t>& count;
+    ~InFlight() { --count; }
+  } in_flight{in_flight_};
+  {
+    std::lock_guard<std::mutex> lock(arrivals_mutex_);
+    in_flight_at_arrival_.push_back(now_in_flight);
+    if (now_in_flight > max_in_flight_) max_in_flight_ = now_in_flight;
+  }
   const std::int64_t attempt =
       record_attempt(request.get_header_value("x-request-id"));
   Call call{request, {}, std::move(route)};
@@ -736,7 +754,19 @@ std::string GatewayService::stats_json() {
   return R"({"requests":)" + std::to_string(requests_.load()) +
          R"(,"rate_limited":)" + std::to_string(rate_limited_.load()) +
          R"(,"completions":)" + std::to_string(completions_.load()) +
-         R"(,"connections":)" + std::to_string(connections) + "}";
+         R"(,"connections":)" + std::to_string(connections) +
+         R"(,"in_flight":)" + std::to_string(in_flight_.load()) +
+         R"(,"max_in_flight":)" + std::to_string(max_in_flight_.load()) + "}";
+}
+
+std::string GatewayService::arrivals_json() {
+  std::lock_guard<std::mutex> lock(arrivals_mutex_);
+  std::string list;
+  for (const std::int64_t count : in_flight_at_arrival_) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(count);
+  }
+  return R"({"in_flight_at_arrival":[)" + list + "]}";
 }
 
 }  // namespace fake_gateway

@@ -51,13 +51,78 @@ constexpr std::size_t kStdinBufferSize = 256;
 constexpr int kUsageError = 2;
 
 constexpr std::string_view kUsage =
-    "usage: fake_gateway [--port N] [--host 127.0.0.1] [--threads N]\n"
-    "                    [--api-key KEY] [--limit-rps R] [--limit-burst B]\n"
-    "                    [--max-body-bytes N] [--fixtures DIR]\n"
-    "                    [--exit-on-stdin-eof]\n"
-    "Prints 'listening 127.0.0.1:<port>' once it accepts connections and\n"
+    "usage: budgateway-fake-gateway [--port N] [--host 127.0.0.1]\n"
+    "         [--threads N] [--api-key KEY] [--limit-rps R] [--limit-burst B]\n"
+    "         [--max-body-bytes N] [--fixtures DIR] [--exit-on-stdin-eof]\n"
+    "\n"
+    "A local server that answers POST /v1/completions like the Bud gateway,\n"
+    "for tests. --port 0 (the default) takes a free port. Once it accepts\n"
+    "connections it prints the port, alone, as the first line of stdout, and\n"
     "serves until SIGTERM or SIGINT (or stdin EOF with --exit-on-stdin-eof).\n"
-    "Scenarios and x-fake-* headers: tests/fake_gateway/README.md\n";
+    "\n"
+    "A request picks its behaviour with the x-fake-scenario header:\n";
+
+constexpr std::string_view kUsageTail =
+    "\n"
+    "Other x-fake-* headers tune them (x-fake-delay-ms, x-fake-status,\n"
+    "x-fake-error-shape, x-fake-chunk-delay-ms, ...): see fake-gateway.md,\n"
+    "installed beside budgateway's README (share/doc/budgateway).\n";
+
+// One line per scenario for --help; the full story is in README.md.
+struct ScenarioSummary {
+  std::string_view name;
+  std::string_view summary;
+};
+
+constexpr ScenarioSummary kScenarioSummaries[] = {
+    {"ok", "a completion built from the prompt's words (the default)"},
+    {"echo", "as ok, plus the request as received"},
+    {"error", "an error; x-fake-error-shape and x-fake-status choose it"},
+    {"fail_then_ok", "x-fake-fail-count errors per request id, then ok"},
+    {"slow", "as ok after x-fake-delay-ms (default 1000)"},
+    {"truncated", "half of the announced body, then the connection closes"},
+    {"not_json", "200 text/plain that is not JSON"},
+    {"no_choices", "200 JSON without choices"},
+    {"chat_logprobs", "as ok with chat-style logprobs"},
+    {"unknown_finish_reason", "as ok with finish_reason \"eos_token\""},
+    {"rate_limit_headers", "as ok with X-RateLimit-* headers"},
+    {"gzip", "as ok, gzip-compressed when Accept-Encoding allows"},
+    {"limited", "a token bucket (--limit-rps, --limit-burst); 429 beyond it"},
+    {"no_request_id_echo", "as ok without echoing x-request-id"},
+    {"fixture", "the file x-fake-fixture names under --fixtures"},
+    {"stream_done_only", "a stream of only [DONE]"},
+    {"stream_no_done", "a stream that ends without [DONE]"},
+    {"stream_cut", "a stream cut off mid-event"},
+    {"stream_error_event", "2 chunks, then an `event: error`"},
+    {"stream_error_data", "2 chunks, then a data payload with an error"},
+    {"stream_error_field", "2 chunks, then llama.cpp's `error:` field"},
+    {"stream_odd", "every event framed differently (CR, CRLF, split data)"},
+    {"stream_done_prefix", "a stream ending in `[DONE]garbage`"},
+    {"stream_idle", "one chunk, then only keep-alives for x-fake-idle-ms"},
+    {"stream_big_event", "a first event of x-fake-event-bytes (1 MiB)"},
+};
+
+std::string_view summary_of(std::string_view scenario) {
+  for (const ScenarioSummary& entry : kScenarioSummaries) {
+    if (entry.name == scenario) return entry.summary;
+  }
+  return "see fake-gateway.md";
+}
+
+// The usage text, listing every scenario the service knows.
+std::string usage() {
+  constexpr std::size_t kNameColumn = 24;
+  std::string text(kUsage);
+  for (const std::string_view name : scenario_names()) {
+    text += "  ";
+    text += name;
+    text.append(name.size() < kNameColumn ? kNameColumn - name.size() : 1, ' ');
+    text += summary_of(name);
+    text += '\n';
+  }
+  text += kUsageTail;
+  return text;
+}
 
 struct CliOptions {
   int port = 0;
@@ -220,12 +285,13 @@ int run(const CliOptions& cli) {
                    : server.bind_to_port(kHost, cli.port) ? cli.port
                                                           : -1;
   if (port <= 0) {
-    std::cerr << "fake_gateway: cannot bind " << kHost << ":" << cli.port
-              << "\n";
+    std::cerr << "budgateway-fake-gateway: cannot bind " << kHost << ":"
+              << cli.port << "\n";
     return 1;
   }
   listen(listen_socket, kListenBacklog);
-  std::cout << "listening " << kHost << ":" << port << std::endl;
+  // The first line of stdout is the port alone: what scripts read.
+  std::cout << port << std::endl;
 
   std::promise<void> served;
   std::future<void> served_future = served.get_future();
@@ -245,7 +311,9 @@ int run(const CliOptions& cli) {
   if (!stopped) kill(getpid(), SIGTERM);
   served.set_value();
   waiter.join();
-  if (!stopped) std::cerr << "fake_gateway: the server stopped by itself\n";
+  if (!stopped) {
+    std::cerr << "budgateway-fake-gateway: the server stopped by itself\n";
+  }
   return stopped ? 0 : 1;
 }
 
@@ -257,9 +325,13 @@ int main(int argc, char** argv) {
   const std::optional<fake_gateway::CliOptions> cli =
       fake_gateway::parse_cli(argc, argv, problem);
   if (!cli) {
-    if (!problem.empty()) std::cerr << "fake_gateway: " << problem << "\n";
-    std::cerr << fake_gateway::kUsage;
-    return problem.empty() ? 0 : fake_gateway::kUsageError;
+    if (problem.empty()) {
+      std::cout << fake_gateway::usage();
+      return 0;
+    }
+    std::cerr << "budgateway-fake-gateway: " << problem << "\n"
+              << fake_gateway::usage();
+    return fake_gateway::kUsageError;
   }
   return fake_gateway::run(*cli);
 }

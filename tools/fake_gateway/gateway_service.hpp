@@ -10,7 +10,9 @@
 #include <cstdint>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "completion_model.hpp"
 #include "stop_signal.hpp"
@@ -31,6 +33,9 @@ struct ServiceOptions {
   // answers 400.
   std::string fixtures_dir;
 };
+
+// The names x-fake-scenario accepts, in the order README.md lists them.
+std::vector<std::string_view> scenario_names();
 
 // Defined in gateway_service.cpp: what one request asked for in its x-fake-*
 // headers, and the answer chosen for it.
@@ -74,6 +79,7 @@ class GatewayService {
   std::int64_t record_attempt(const std::string& request_id);
   std::int64_t attempts(const std::string& request_id);
   std::string stats_json();
+  std::string arrivals_json();
 
   const ServiceOptions options_;
   StopSignal& stop_;
@@ -84,6 +90,13 @@ class GatewayService {
   std::atomic<std::int64_t> rate_limited_{0};
   std::atomic<std::int64_t> completions_{0};
   std::atomic<std::uint64_t> next_id_{1};
+  // Completion requests being handled, and how many were at each arrival
+  // (that one included), in arrival order: a client's concurrency as the
+  // server saw it.
+  std::atomic<std::int64_t> in_flight_{0};
+  std::atomic<std::int64_t> max_in_flight_{0};
+  std::mutex arrivals_mutex_;
+  std::vector<std::int64_t> in_flight_at_arrival_;
   std::function<std::uint64_t()> connection_count_;
 };
 
