@@ -13,11 +13,11 @@ trap 'exec 3>&- || true; rm -rf "$dir"' EXIT
 exec 3> >("$fake" --port 0 --exit-on-stdin-eof >"$dir/gateway")
 # Its first line of stdout is the port.
 for _ in $(seq 100); do
-  [ -s "$dir/gateway" ] && break
+  [ -n "$(head -n 1 "$dir/gateway" 2>/dev/null)" ] && break
   sleep 0.1
 done
 port=$(head -n 1 "$dir/gateway")
-if [ -z "$port" ]; then
+if ! [[ "$port" =~ ^[0-9]+$ ]]; then
   echo "with-fake-gateway: $fake did not start" >&2
   exit 1
 fi

@@ -8,9 +8,9 @@
 /// lets code that uses a Client be unit-tested without a network.
 
 #include <budgateway/batch.hpp>
-#include <budgateway/options.hpp>
 #include <budgateway/completion.hpp>
 #include <budgateway/export.hpp>
+#include <budgateway/options.hpp>
 #include <budgateway/result.hpp>
 #include <budgateway/stream.hpp>
 

@@ -31,7 +31,7 @@ class BudgatewayConan(ConanFile):
         root = os.path.join(self.recipe_folder, "..", "..")
         for pattern in ("CMakeLists.txt", "LICENSE", "README.md",
                         "CHANGELOG.md", "cmake/*", "docs/*", "include/*",
-                        "src/*"):
+                        "src/*", "tools/*"):
             copy(self, pattern, root, self.export_sources_folder)
 
     def config_options(self):
@@ -62,6 +62,9 @@ class BudgatewayConan(ConanFile):
         toolchain.variables["BUDGATEWAY_BUILD_EXAMPLES"] = False
         toolchain.variables["BUDGATEWAY_INSTALL"] = True
         toolchain.variables["BUDGATEWAY_BUILD_DOCS"] = False
+        # The library only: not the budgateway command or the fake gateway.
+        toolchain.variables["BUDGATEWAY_BUILD_TOOLS"] = False
+        toolchain.variables["BUDGATEWAY_FAKE_GATEWAY"] = "OFF"
         toolchain.generate()
 
     def build(self):

@@ -12,6 +12,8 @@ vcpkg_cmake_configure(
     -DBUDGATEWAY_BUILD_TESTS=OFF
     -DBUDGATEWAY_BUILD_EXAMPLES=OFF
     -DBUDGATEWAY_BUILD_DOCS=OFF
+    -DBUDGATEWAY_BUILD_TOOLS=OFF
+    -DBUDGATEWAY_FAKE_GATEWAY=OFF
     -DBUDGATEWAY_INSTALL=ON)
 vcpkg_cmake_install()
 vcpkg_cmake_config_fixup(CONFIG_PATH lib/cmake/budgateway)
