@@ -97,12 +97,17 @@ set -m  # so the background job does not start with SIGINT ignored
   -H "x-fake-chunk-delay-ms: 50" >interrupted.json &
 pid=$!
 set +m
-sleep 1.5
+# At 4 in flight, the 9th answer starts only once 4 have finished.
+completions_before=$(gateway_stat completions)
+for _ in $(seq 600); do
+  [ "$(gateway_stat completions)" -ge $((completions_before + 9)) ] && break
+  sleep 0.1
+done
 kill -INT $pid
 status=0
 wait $pid || status=$?
 expect_eq "$status" 130 "exit status after SIGINT"
-expect_jq interrupted.json '.interrupted and .requests >= 1 and .requests < 100000' "interrupted run"
+expect_jq interrupted.json '.interrupted and .requests >= 4 and .requests < 100000' "interrupted run"
 expect_jq interrupted.json '.failed == 0 and .succeeded == .requests and .errors == {}' \
   "cancelled requests are not failures"
 

@@ -26,6 +26,17 @@ stop_gateway() {
   fail "the fake gateway did not stop when its stdin closed"
 }
 
+# A number from the last gateway's GET /_stats (completions, requests, ...),
+# read with bash's own /dev/tcp.
+gateway_stat() {
+  local response
+  exec {stats_fd}<>"/dev/tcp/127.0.0.1/$PORT"
+  printf 'GET /_stats HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&"$stats_fd"
+  response=$(cat <&"$stats_fd")
+  exec {stats_fd}>&-
+  sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p" <<<"$response"
+}
+
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # expect_eq ACTUAL EXPECTED WHAT
