@@ -155,6 +155,11 @@ ErrorCode code_for(CURLcode code) {
     case CURLE_BAD_FUNCTION_ARGUMENT:
     case CURLE_NOT_BUILT_IN:
     case CURLE_UNKNOWN_OPTION:
+    // The caller's own TLS material could not be loaded (a wrong key
+    // password, a key that does not match, a CA bundle that is not PEM):
+    // no attempt can succeed, and no request was sent.
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
       return ErrorCode::InvalidArgument;
     case CURLE_BAD_CONTENT_ENCODING:
     case CURLE_WEIRD_SERVER_REPLY:
@@ -300,6 +305,8 @@ std::optional<Error> Transfer::configure_tls(
                         : own_cas          ? nullptr
                                            : defaults.info;
   const char* ca_path = own_cas ? nullptr : defaults.path;
+  const bool has_client_cert =
+      !t.client_cert_pem.empty() || !t.client_cert_file.empty();
   OptionSetter set(easy(handle_));
   set.set(CURLOPT_CAINFO, ca_info)
       .set(CURLOPT_CAPATH, ca_path)
@@ -307,7 +314,12 @@ std::optional<Error> Transfer::configure_tls(
       .set(CURLOPT_SSL_VERIFYHOST, t.insecure_skip_verify ? 0L : 2L)
       .set(CURLOPT_SSLCERT, nullable(t.client_cert_file))
       .set(CURLOPT_SSLKEY, nullable(t.client_key_file))
-      .set(CURLOPT_KEYPASSWD, nullable(t.client_key_password));
+      // Never null with a client certificate: for an encrypted key without
+      // a password, libcurl 7.88 would read a null password (a crash with a
+      // PEM blob) or OpenSSL would prompt on the terminal. An empty one
+      // fails the handshake instead.
+      .set(CURLOPT_KEYPASSWD,
+           has_client_cert ? t.client_key_password.c_str() : nullptr);
   if (set.result() != CURLE_OK) {
     return rejected_tls_option("the TLS options", set.result());
   }
