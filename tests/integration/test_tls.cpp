@@ -6,6 +6,8 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "catch.hpp"
 #include "tls_server.hpp"
@@ -93,8 +95,15 @@ TEST_CASE("TLS: insecure_skip_tls_verify accepts an unknown CA", "[tls]") {
   auto server = make_server();
   auto options = options_for(server);
   options.insecure_skip_tls_verify = true;
+  std::vector<std::string> warnings;
+  options.logger = [&](bg::LogLevel level, std::string_view line) {
+    if (level == bg::LogLevel::Warning) warnings.emplace_back(line);
+  };
 
   bg::Client insecure(options);
+  // Said once, when the client is made: nobody should ship it by accident.
+  REQUIRE(warnings.size() == 1);
+  CHECK(warnings[0].find("insecure_skip_tls_verify") != std::string::npos);
   const auto result = insecure.complete(request());
   REQUIRE(result);
   CHECK(result->choices[0].text == "secure");
