@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(g++ make cmake pkg-config ca-certificates
           libcurl4-openssl-dev libsimdjson-dev libfmt-dev
-          catch2 libcpp-httplib-dev jq doxygen)
+          catch2 libcpp-httplib-dev jq doxygen libssl-dev openssl)
 packages+=("$@")
 
 missing=()

@@ -74,7 +74,8 @@ struct ClientOptions {
 
   /// `http://host:port`, `socks5://...`; empty: libcurl's environment rules.
   std::string proxy{};
-  /// A PEM bundle to verify servers with; empty: the system's.
+  /// A PEM bundle file to verify servers with, instead of the system's
+  /// (with `ca_pem`, both are trusted); empty: the system's.
   std::string ca_file{};
 
   /// The header that carries the key, and its scheme ("Bearer"; empty sends
@@ -98,6 +99,28 @@ struct ClientOptions {
   /// providers::azure() without an endpoint): every call fails with
   /// ErrorCode::InvalidArgument and this message, and nothing is sent.
   std::string preset_error{};
+
+  /// PEM text (in memory) of the CA certificates to verify servers with,
+  /// instead of the system's (with `ca_file`, both are trusted); empty: none.
+  /// A file's path belongs in `ca_file`.
+  std::string ca_pem{};
+  /// Mutual TLS: the client certificate as PEM text (its chain may follow;
+  /// so may its key, when neither `client_key_pem` nor `client_key_file` is
+  /// set). Set this or `client_cert_file`, not both.
+  std::string client_cert_pem{};
+  /// Mutual TLS: the path of a PEM file holding the client certificate.
+  std::string client_cert_file{};
+  /// Mutual TLS: the client certificate's private key as PEM text. Needs a
+  /// client certificate; set this or `client_key_file`, not both.
+  std::string client_key_pem{};
+  /// Mutual TLS: the path of a PEM file holding the private key.
+  std::string client_key_file{};
+  /// The passphrase of an encrypted private key; empty: none.
+  std::string client_key_password{};
+  /// INSECURE, for local testing only: true skips verifying the server's
+  /// certificate and host name, so anyone on the path can read and change
+  /// the traffic, the API key included. Logged as a warning.
+  bool insecure_skip_tls_verify = false;
 };
 
 /// Per-call variation; an unset field takes the Client's value.

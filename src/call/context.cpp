@@ -120,6 +120,12 @@ std::vector<std::string> secret_forms(const std::string& key) {
   return forms;
 }
 
+/// Whether `text` holds a PEM block; a path put where PEM text belongs
+/// does not.
+bool has_pem_block(std::string_view text) {
+  return text.find("-----BEGIN ") != std::string_view::npos;
+}
+
 /// `BUD_LOG`'s level, when it names one.
 std::optional<LogLevel> level_from_env() {
   const std::string level = value_or_env({}, "BUD_LOG");
@@ -150,6 +156,11 @@ CallContext::CallContext(ClientOptions options)
   if (!options_.logger) stderr_level_ = level_from_env();
   resolve();
   secrets_ = secret_forms(options_.api_key);
+  if (options_.insecure_skip_tls_verify && !invalid_options_) {
+    log(LogLevel::Warning,
+        "insecure_skip_tls_verify is set: server certificates and host names "
+        "are not verified");
+  }
 }
 
 void CallContext::resolve() {
@@ -192,6 +203,10 @@ void CallContext::resolve() {
         Error(ErrorCode::InvalidArgument, "max_retries is negative");
     return;
   }
+  if (auto error = resolve_tls()) {
+    invalid_options_ = std::move(error);
+    return;
+  }
 
   set_header(base_headers_, "Content-Type", "application/json");
   set_header(base_headers_, "User-Agent",
@@ -219,6 +234,65 @@ void CallContext::resolve() {
       std::make_shared<const std::vector<std::string>>(header_lines(stream));
   url_ = std::make_shared<const std::string>(build_url(
       options_.base_url, kCompletionsPath, options_.default_query, {}));
+}
+
+std::optional<Error> CallContext::resolve_tls() {
+  const ClientOptions& o = options_;
+  auto invalid = [](std::string message) {
+    return Error(ErrorCode::InvalidArgument, std::move(message));
+  };
+  if (!o.client_cert_pem.empty() && !o.client_cert_file.empty()) {
+    return invalid("set client_cert_pem or client_cert_file, not both");
+  }
+  if (!o.client_key_pem.empty() && !o.client_key_file.empty()) {
+    return invalid("set client_key_pem or client_key_file, not both");
+  }
+  const bool has_cert =
+      !o.client_cert_pem.empty() || !o.client_cert_file.empty();
+  const bool has_key = !o.client_key_pem.empty() || !o.client_key_file.empty();
+  if (has_key && !has_cert) {
+    return invalid(
+        "a client key was given without a client certificate "
+        "(client_cert_pem or client_cert_file)");
+  }
+  if (!o.client_key_password.empty() && !has_cert) {
+    return invalid(
+        "client_key_password was given without a client certificate "
+        "(client_cert_pem or client_cert_file)");
+  }
+  // The text is not echoed: a key is a secret, and a wrong field may hold
+  // one.
+  const std::pair<const std::string*, std::string_view> pems[] = {
+      {&o.ca_pem,
+       "ca_pem holds no PEM block (-----BEGIN ...); a path goes "
+       "in ca_file"},
+      {&o.client_cert_pem,
+       "client_cert_pem holds no PEM block (-----BEGIN ...); a path goes in "
+       "client_cert_file"},
+      {&o.client_key_pem,
+       "client_key_pem holds no PEM block (-----BEGIN ...); a path goes in "
+       "client_key_file"},
+  };
+  for (const auto& [text, message] : pems) {
+    if (!text->empty() && !has_pem_block(*text)) {
+      return invalid(std::string(message));
+    }
+  }
+  if (o.ca_file.empty() && o.ca_pem.empty() && !has_cert &&
+      !o.insecure_skip_tls_verify) {
+    return std::nullopt;  // libcurl's defaults: nothing to share.
+  }
+  TlsSettings tls;
+  tls.ca_file = o.ca_file;
+  tls.ca_pem = o.ca_pem;
+  tls.client_cert_pem = o.client_cert_pem;
+  tls.client_cert_file = o.client_cert_file;
+  tls.client_key_pem = o.client_key_pem;
+  tls.client_key_file = o.client_key_file;
+  tls.client_key_password = o.client_key_password;
+  tls.insecure_skip_verify = o.insecure_skip_tls_verify;
+  tls_ = std::make_shared<const TlsSettings>(std::move(tls));
+  return std::nullopt;
 }
 
 Result<PreparedCall> CallContext::prepare(const CompletionRequest& request,
@@ -281,7 +355,7 @@ Result<PreparedCall> CallContext::prepare(const CompletionRequest& request,
                                  options_.default_query, call.extra_query));
   http.connect_timeout = options_.connect_timeout;
   http.proxy = options_.proxy;
-  http.ca_file = options_.ca_file;
+  http.tls = tls_;
 
   prepared.timeout = call.timeout.value_or(options_.timeout);
   prepared.idle_timeout = call.idle_timeout.value_or(options_.idle_timeout);

@@ -82,6 +82,9 @@ class CallContext {
 
  private:
   void resolve();
+  /// Checks the TLS options and builds tls_: InvalidArgument for a
+  /// combination that cannot be what the caller meant.
+  std::optional<Error> resolve_tls();
 
   ClientOptions options_;
   std::optional<Error> invalid_options_;
@@ -93,6 +96,8 @@ class CallContext {
   /// An x-request-id the caller fixed in default_headers, if any.
   std::string fixed_request_id_;
   std::shared_ptr<const std::string> url_;
+  /// Null when every TLS option is at its default.
+  std::shared_ptr<const TlsSettings> tls_;
   /// The forms of the API key that redact() removes.
   std::vector<std::string> secrets_;
   mutable ConnectionBudget budget_;

@@ -96,6 +96,56 @@ long clamp_ms(Millis value) noexcept {
   return static_cast<long>(std::min(value.count(), kMax));
 }
 
+const char* nullable(const std::string& text) noexcept {
+  return text.empty() ? nullptr : text.c_str();
+}
+
+Error rejected_tls_option(std::string_view name, CURLcode code) {
+  ErrorInfo info;
+  info.code = ErrorCode::InvalidArgument;
+  info.message = "libcurl rejected " + std::string(name) +
+                 " (its TLS library may not support it)";
+  info.transport_detail = curl_easy_strerror(code);
+  return Error(std::move(info));
+}
+
+[[maybe_unused]] Error needs_newer_curl(std::string_view name,
+                                        std::string_view version) {
+  return Error(ErrorCode::InvalidArgument,
+               std::string(name) + " needs libcurl " + std::string(version) +
+                   " or newer; this build has " LIBCURL_VERSION);
+}
+
+/// libcurl's built-in CA bundle and directory, to restore after a request
+/// that replaced them (setting null would remove them, not restore them).
+struct DefaultCaPaths {
+  const char* info = nullptr;
+  const char* path = nullptr;
+};
+
+const DefaultCaPaths& default_ca_paths() {
+  static const DefaultCaPaths kPaths = [] {
+    DefaultCaPaths paths;
+#if LIBCURL_VERSION_NUM >= 0x075400  // 7.84.0: CURLINFO_CAINFO, _CAPATH
+    ensure_global_init();
+    if (CURL* handle = curl_easy_init()) {
+      // Static strings inside libcurl, valid for the process's life.
+      char* info = nullptr;
+      char* path = nullptr;
+      if (curl_easy_getinfo(handle, CURLINFO_CAINFO, &info) == CURLE_OK) {
+        paths.info = info;
+      }
+      if (curl_easy_getinfo(handle, CURLINFO_CAPATH, &path) == CURLE_OK) {
+        paths.path = path;
+      }
+      curl_easy_cleanup(handle);
+    }
+#endif
+    return paths;
+  }();
+  return kPaths;
+}
+
 ErrorCode code_for(CURLcode code) {
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
@@ -105,6 +155,11 @@ ErrorCode code_for(CURLcode code) {
     case CURLE_BAD_FUNCTION_ARGUMENT:
     case CURLE_NOT_BUILT_IN:
     case CURLE_UNKNOWN_OPTION:
+    // The caller's own TLS material could not be loaded (a wrong key
+    // password, a key that does not match, a CA bundle that is not PEM):
+    // no attempt can succeed, and no request was sent.
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CACERT_BADFILE:
       return ErrorCode::InvalidArgument;
     case CURLE_BAD_CONTENT_ENCODING:
     case CURLE_WEIRD_SERVER_REPLY:
@@ -186,8 +241,6 @@ std::optional<Error> Transfer::configure_once() {
       .set(CURLOPT_TCP_KEEPIDLE, kKeepAliveIdleSeconds)
       .set(CURLOPT_TCP_KEEPINTVL, kKeepAliveIntervalSeconds)
       .set(CURLOPT_FOLLOWLOCATION, 0L)
-      .set(CURLOPT_SSL_VERIFYPEER, 1L)
-      .set(CURLOPT_SSL_VERIFYHOST, 2L)
   // CURLOPT_PROTOCOLS_STR came with curl 7.85, which deprecated the bitmask;
   // older curl (down to the 7.68 floor) gets the bitmask.
 #if LIBCURL_VERSION_NUM >= 0x075500
@@ -236,10 +289,86 @@ std::optional<Error> Transfer::configure(const RequestSpec& spec,
       .set(CURLOPT_HTTPHEADER, list)
       .set(CURLOPT_CONNECTTIMEOUT_MS, clamp_ms(spec.connect_timeout))
       .set(CURLOPT_TIMEOUT_MS, clamp_ms(spec.total_timeout))
-      .set(CURLOPT_PROXY, spec.proxy.empty() ? nullptr : spec.proxy.c_str())
-      .set(CURLOPT_CAINFO,
-           spec.ca_file.empty() ? nullptr : spec.ca_file.c_str());
+      .set(CURLOPT_PROXY, spec.proxy.empty() ? nullptr : spec.proxy.c_str());
   if (set.result() != CURLE_OK) return rejected_option(set.result());
+  return configure_tls(spec.tls);
+}
+
+std::optional<Error> Transfer::configure_tls(
+    const std::shared_ptr<const TlsSettings>& tls) {
+  // A client's requests share one TlsSettings, so a reused handle sets
+  // these (and libcurl copies the PEM blobs) once, not per request.
+  if (tls_applied_ && tls == tls_) return std::nullopt;
+  tls_applied_ = false;
+  static const TlsSettings kDefaults;
+  const TlsSettings& t = tls ? *tls : kDefaults;
+  const DefaultCaPaths& defaults = default_ca_paths();
+
+  // Trusted CAs: ca_file and/or ca_pem instead of the system's, else
+  // libcurl's built-in bundle and directory (restored, not cleared, after
+  // a request that replaced them).
+  const bool own_cas = !t.ca_file.empty() || !t.ca_pem.empty();
+  const char* ca_info = !t.ca_file.empty() ? t.ca_file.c_str()
+                        : own_cas          ? nullptr
+                                           : defaults.info;
+  const char* ca_path = own_cas ? nullptr : defaults.path;
+  const bool has_client_cert =
+      !t.client_cert_pem.empty() || !t.client_cert_file.empty();
+  OptionSetter set(easy(handle_));
+  set.set(CURLOPT_CAINFO, ca_info)
+      .set(CURLOPT_CAPATH, ca_path)
+      .set(CURLOPT_SSL_VERIFYPEER, t.insecure_skip_verify ? 0L : 1L)
+      .set(CURLOPT_SSL_VERIFYHOST, t.insecure_skip_verify ? 0L : 2L)
+      .set(CURLOPT_SSLCERT, nullable(t.client_cert_file))
+      .set(CURLOPT_SSLKEY, nullable(t.client_key_file))
+      // Never null with a client certificate: for an encrypted key without
+      // a password, libcurl 7.88 would read a null password (a crash with a
+      // PEM blob) or OpenSSL would prompt on the terminal. An empty one
+      // fails the handshake instead.
+      .set(CURLOPT_KEYPASSWD,
+           has_client_cert ? t.client_key_password.c_str() : nullptr);
+  if (set.result() != CURLE_OK) {
+    return rejected_tls_option("the TLS options", set.result());
+  }
+
+#if LIBCURL_VERSION_NUM >= 0x074d00  // 7.77.0
+  if (auto error = set_blob(CURLOPT_CAINFO_BLOB, t.ca_pem, "ca_pem")) {
+    return error;
+  }
+#else
+  if (!t.ca_pem.empty()) return needs_newer_curl("ca_pem", "7.77.0");
+#endif
+#if LIBCURL_VERSION_NUM >= 0x074700  // 7.71.0
+  if (auto error = set_blob(CURLOPT_SSLCERT_BLOB, t.client_cert_pem,
+                            "client_cert_pem")) {
+    return error;
+  }
+  if (auto error =
+          set_blob(CURLOPT_SSLKEY_BLOB, t.client_key_pem, "client_key_pem")) {
+    return error;
+  }
+#else
+  if (!t.client_cert_pem.empty()) {
+    return needs_newer_curl("client_cert_pem", "7.71.0");
+  }
+  if (!t.client_key_pem.empty()) {
+    return needs_newer_curl("client_key_pem", "7.71.0");
+  }
+#endif
+  tls_ = tls;
+  tls_applied_ = true;
+  return std::nullopt;
+}
+
+std::optional<Error> Transfer::set_blob(int option, const std::string& pem,
+                                        std::string_view name) {
+  // An empty PEM clears the blob an earlier request may have set. libcurl
+  // copies the bytes.
+  curl_blob blob{const_cast<char*>(pem.data()), pem.size(), CURL_BLOB_COPY};
+  const CURLcode code =
+      curl_easy_setopt(easy(handle_), static_cast<CURLoption>(option),
+                       pem.empty() ? nullptr : &blob);
+  if (code != CURLE_OK) return rejected_tls_option(name, code);
   return std::nullopt;
 }
 

@@ -103,9 +103,20 @@ class Transfer {
   bool request_sent() const noexcept;
   /// Sets what is the same for every request, once per handle.
   std::optional<Error> configure_once();
+  /// Sets the TLS options for `tls` (null: libcurl's defaults), resetting
+  /// whatever an earlier request set; skipped while they stay the same.
+  std::optional<Error> configure_tls(
+      const std::shared_ptr<const TlsSettings>& tls);
+  /// Sets the blob `option` (a CURLoption) to `pem`, or clears it when
+  /// `pem` is empty; `name` is the ClientOptions field, for the error.
+  std::optional<Error> set_blob(int option, const std::string& pem,
+                                std::string_view name);
 
   void* handle_ = nullptr;
   bool configured_ = false;
+  /// The TLS settings the handle has, valid while tls_applied_.
+  std::shared_ptr<const TlsSettings> tls_;
+  bool tls_applied_ = false;
   /// libcurl's header list, built over the spec's own strings (curl reads
   /// the list, never frees or changes it), so no line is copied.
   std::vector<curl_slist> header_nodes_;

@@ -11,6 +11,25 @@
 
 namespace budgateway::detail {
 
+/// How a request's TLS is set up, resolved once per client and shared by its
+/// requests (a CA bundle in memory may be large). Every string may be empty.
+struct TlsSettings {
+  /// A PEM bundle file to trust instead of the system's.
+  std::string ca_file;
+  /// PEM text of CA certificates to trust instead of the system's (with
+  /// ca_file, both are trusted).
+  std::string ca_pem;
+  /// The client certificate (mutual TLS), PEM text or a PEM file.
+  std::string client_cert_pem;
+  std::string client_cert_file;
+  /// Its private key, PEM text or a PEM file; empty: in the certificate's.
+  std::string client_key_pem;
+  std::string client_key_file;
+  std::string client_key_password;
+  /// Skips verifying the server's certificate and name.
+  bool insecure_skip_verify = false;
+};
+
 struct HttpRequest {
   /// Shared by the requests of a client, so a call copies no string.
   std::shared_ptr<const std::string> url;
@@ -23,7 +42,9 @@ struct HttpRequest {
   /// Bounds the whole transfer; zero: unbounded.
   std::chrono::milliseconds total_timeout{0};
   std::string proxy;
-  std::string ca_file;
+  /// Null: libcurl's defaults (verify against the system's CAs, no client
+  /// certificate).
+  std::shared_ptr<const TlsSettings> tls;
 };
 
 /// libcurl's timers for one attempt, from the attempt's start.
