@@ -115,17 +115,35 @@ TEST_CASE("an empty batch returns at once") {
 
 TEST_CASE(
     "a rate-limited batch slows down as a whole and every item is answered") {
-  // A limit low enough that even a slow machine (or a sanitizer build)
-  // sends faster than it at a fixed concurrency of 64.
-  constexpr std::size_t kItems = 10000;
-  const std::vector<std::string> limits = {"--limit-rps", "1000",
-                                           "--limit-burst", "1000"};
-  const auto requests = numbered_requests(kItems);
-
-  FakeGatewayProcess fixed_gateway(limits);
+  // The limit is a third of what this build sends at a fixed concurrency
+  // of 64 without one, measured first: a fast native build and a slow
+  // sanitizer build on a loaded machine both exceed it threefold.
   bg::BatchOptions fixed;
   fixed.max_concurrency = 64;
   fixed.adapt_to_rate_limits = false;
+  constexpr std::size_t kCalibration = 2000;
+  double unlimited_rps = 0;
+  {
+    FakeGatewayProcess calibration;
+    const auto start = std::chrono::steady_clock::now();
+    (void)client_for(calibration, {})
+        .complete_many(numbered_requests(kCalibration), fixed);
+    const std::chrono::duration<double> took =
+        std::chrono::steady_clock::now() - start;
+    unlimited_rps = static_cast<double>(kCalibration) / took.count();
+  }
+  const auto limit =
+      std::max<std::size_t>(20, static_cast<std::size_t>(unlimited_rps / 3));
+  // About eight seconds of the limit, and the 10,000 at most.
+  const std::size_t kItems = std::min<std::size_t>(10000, limit * 8);
+  const std::vector<std::string> limits = {"--limit-rps", std::to_string(limit),
+                                           "--limit-burst",
+                                           std::to_string(limit)};
+  const auto requests = numbered_requests(kItems);
+  INFO("unlimited: " << unlimited_rps << " requests/s; limit " << limit
+                     << "/s; " << kItems << " items");
+
+  FakeGatewayProcess fixed_gateway(limits);
   (void)client_for(fixed_gateway, {{"x-fake-scenario", "limited"}})
       .complete_many(requests, fixed);
   const auto fixed_429s = stat(fixed_gateway, "rate_limited");
