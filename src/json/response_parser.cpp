@@ -548,7 +548,7 @@ struct ResponseParser::Impl {
   // Fills `response`, whose strings and vectors keep their capacity, so a
   // stream that parses every chunk into the same object stops allocating
   // for them.
-  std::optional<Error> parse_into(std::string body, std::string_view what,
+  std::optional<Error> parse_into(std::string&& body, std::string_view what,
                                   bool errors_are_typed,
                                   CompletionResponse& response) {
     // Padding goes into the string's own capacity, so parsing needs no copy.

@@ -77,10 +77,12 @@ constexpr const char* kHelp =
     "                    ITL's\n"
     "  errors            failed requests by kind and HTTP status; an error\n"
     "                    inside a 200 stream is a failure\n"
-    "A request starts when the call is made (connection set-up included). A\n"
-    "chunk is stamped when the stream hands it over: each request's stream\n"
-    "is pumped on its own thread, so that is right after the chunk's bytes\n"
-    "were read and parsed (parsing takes microseconds), not before.\n"
+    "A request starts when the call is made (connection set-up included).\n"
+    "TTFT's first token is stamped by the library when its bytes land,\n"
+    "before parsing (CompletionStream::timing()). Later chunks are stamped\n"
+    "when the stream hands them over: each request's stream is pumped on its\n"
+    "own thread, so that is right after the chunk's bytes were read and\n"
+    "parsed (parsing takes microseconds).\n"
     "\n";
 
 constexpr std::size_t kDefaultRequests = 1000;
@@ -278,7 +280,10 @@ void run_stream(const bg::Client& client, const bg::CompletionRequest& request,
                 Clock::time_point start, Record& record) {
   std::optional<Clock::time_point> first;
   Clock::time_point last;
-  for (auto& chunk : client.stream(request, call_options())) {
+  bg::CompletionStream stream = client.stream(request, call_options());
+  // The library's Timing counts from the stream's first read: from here.
+  const Clock::time_point reading = Clock::now();
+  for (auto& chunk : stream) {
     const Clock::time_point now = Clock::now();
     if (!chunk) {
       record.latency_ms = milliseconds(now - start);
@@ -308,7 +313,15 @@ void run_stream(const bg::Client& client, const bg::CompletionRequest& request,
     return;
   }
   record.latency_ms = milliseconds(last - start);
-  record.ttft_ms = milliseconds(*first - start);
+  // The first token as the library stamped it, when its bytes landed;
+  // the iterator's own stamp is the fallback.
+  const std::optional<bg::Timing> timing = stream.timing();
+  record.ttft_ms =
+      timing && timing->first_token.count() > 0
+          ? milliseconds(reading - start) +
+                std::chrono::duration<double, std::milli>(timing->first_token)
+                    .count()
+          : milliseconds(*first - start);
   if (record.output_tokens > 1) {
     record.tpot_ms = milliseconds(last - *first) /
                      static_cast<double>(record.output_tokens - 1);
