@@ -1,5 +1,5 @@
 // Error answers in every shape the gateway and its neighbours send; see
-// shared/GATEWAY.md ("Failures, as the client sees them").
+// docs/gateway.md ("Failures").
 #pragma once
 
 #include <optional>

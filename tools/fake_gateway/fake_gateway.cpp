@@ -1,5 +1,5 @@
 // fake_gateway: a local HTTP server that answers like the Bud gateway's
-// /v1/completions (shared/GATEWAY.md), with scenarios chosen per request by
+// /v1/completions (docs/gateway.md), with scenarios chosen per request by
 // x-fake-* headers. See README.md. It shares no code with the SDK, so that
 // one cannot hide the other's bug.
 #include <httplib.h>
