@@ -35,7 +35,7 @@ StreamCall::StreamCall(std::shared_ptr<const CallContext> context,
       decoder_(call_.max_event_bytes, kJsonPadding) {}
 
 Next StreamCall::next(Clock::time_point now) {
-  if (element_) return {Need::Element};
+  if (has_element_) return {Need::Element};
   if (phase_ == Phase::Ended) return {Need::Done};
   if (call_.cancel && call_.cancel->cancelled()) {
     finish_with(Error(ErrorCode::Cancelled, "the stream was cancelled"), now);
@@ -88,13 +88,13 @@ Next StreamCall::next(Clock::time_point now) {
       case EventKind::Element:
         break;
     }
-    if (!element_->has_value()) {
-      Error error = std::move(*element_).error();
-      element_.reset();
+    if (!element_.has_value()) {
+      Error error = std::move(element_).error();
+      has_element_ = false;
       finish_with(std::move(error), now);
       return {Need::Element};
     }
-    const CompletionChunk& chunk = **element_;
+    const CompletionChunk& chunk = *element_;
     delivered_ = true;
     if (!chunk.choices.empty()) got_completion_ = true;
     if (marks_.first_token == Clock::time_point{}) note_first_token(chunk);
@@ -230,48 +230,52 @@ std::optional<Timing> StreamCall::timing() const {
 }
 
 Result<CompletionChunk> StreamCall::take() {
-  Result<CompletionChunk> out = std::move(*element_);
-  element_.reset();
+  Result<CompletionChunk> out = std::move(element_);
+  has_element_ = false;
   return out;
 }
 
 void StreamCall::consume() noexcept {
-  // The chunk's buffers go back to spare_ for the next chunk (unless the
-  // caller moved the chunk out, which leaves nothing to keep).
-  if (element_ && element_->has_value()) spare_ = std::move(**element_);
-  element_.reset();
+  // The chunk stays where it is: the next one is parsed into its buffers.
+  has_element_ = false;
 }
 
 void StreamCall::fail(Error error, Clock::time_point now) {
-  if (phase_ == Phase::Ended && !element_) return;
-  element_.reset();
+  if (phase_ == Phase::Ended && !has_element_) return;
+  has_element_ = false;
   finish_with(std::move(error), now);
+}
+
+void StreamCall::set_error(Error error) {
+  element_ = std::move(error);
+  has_element_ = true;
 }
 
 StreamCall::EventKind StreamCall::handle_event(SseEvent&& event) {
   if (!event.error.empty()) {
-    element_.emplace(reported_error(event.error, answer_));
+    set_error(reported_error(event.error, answer_));
     return EventKind::Element;
   }
   if (event.type == "error") {
-    element_.emplace(reported_error(event.data, answer_));
+    set_error(reported_error(event.data, answer_));
     return EventKind::Element;
   }
   // Other named events (pings and the like) carry nothing for us.
   if (!event.type.empty() && event.type != "message") return EventKind::Skip;
   if (event.data == kDone) return EventKind::Done;
   if (event.data.compare(0, kDone.size(), kDone) == 0) {
-    element_.emplace(
-        protocol_error(fmt::format("malformed end of stream: \"{}\"",
-                                   event.data.substr(0, 64)),
-                       answer_));
+    set_error(protocol_error(fmt::format("malformed end of stream: \"{}\"",
+                                         event.data.substr(0, 64)),
+                             answer_));
     return EventKind::Element;
   }
+  // After take() moved an error out, the storage holds no chunk to reuse.
+  if (!element_.has_value()) element_ = CompletionChunk{};
   if (auto problem = ResponseParser::for_this_thread().parse_chunk(
-          std::move(event.data), spare_)) {
-    element_.emplace(reported_error(*std::move(problem), answer_));
+          std::move(event.data), *element_)) {
+    set_error(reported_error(*std::move(problem), answer_));
   } else {
-    element_.emplace(std::move(spare_));
+    has_element_ = true;
   }
   return EventKind::Element;
 }
@@ -334,9 +338,8 @@ void StreamCall::retry_or_fail(Error error, Clock::time_point now) {
 
 void StreamCall::finish_with(Error error, Clock::time_point now) {
   if (marks_.end == Clock::time_point{}) marks_.end = now;
-  element_.emplace(
-      context_->stamp(std::move(error), attempts_, call_.request_id));
-  log_failure(*context_, call_, element_->error());
+  set_error(context_->stamp(std::move(error), attempts_, call_.request_id));
+  log_failure(*context_, call_, element_.error());
   phase_ = Phase::Ended;
   draining_ = false;
 }

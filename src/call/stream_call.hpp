@@ -47,7 +47,7 @@ class StreamCall {
   /// Whether next() has an element without reading more: a driver need
   /// not pump the transport first.
   bool has_buffered() const noexcept {
-    return element_.has_value() ||
+    return has_element_ ||
            (phase_ == Phase::InFlight && !draining_ && decoder_.has_event());
   }
   /// Whether an attempt's transfer should be running; a driver stops one
@@ -56,7 +56,7 @@ class StreamCall {
 
   /// The element next() announced, in place; consume() drops it.
   Result<CompletionChunk>* element() noexcept {
-    return element_ ? &*element_ : nullptr;
+    return has_element_ ? &element_ : nullptr;
   }
   /// The element next() announced, moved out.
   Result<CompletionChunk> take();
@@ -75,6 +75,9 @@ class StreamCall {
  private:
   enum class Phase { Idle, InFlight, Backoff, Ended };
   /// What an event was; for Element, element_ holds the chunk or the error.
+  /// Sets element_ to `error` (a chunk's storage is dropped: the stream
+  /// ends with it).
+  void set_error(Error error);
   enum class EventKind { Skip, Done, Element };
 
   EventKind handle_event(SseEvent&& event);
@@ -89,9 +92,11 @@ class StreamCall {
   SseDecoder decoder_;
   Answer answer_;
   ChunkFold fold_;
-  std::optional<Result<CompletionChunk>> element_;
-  /// The last chunk's storage, parsed into again so its buffers are reused.
-  CompletionChunk spare_;
+  /// The element next() announced, when has_element_. A chunk is parsed
+  /// into this storage in place and stays here when consumed, so its
+  /// strings and vectors are reused by the next chunk: no move per chunk.
+  Result<CompletionChunk> element_{CompletionChunk{}};
+  bool has_element_ = false;
   std::optional<Error> transport_;
   Phase phase_ = Phase::Idle;
   std::optional<Clock::time_point> deadline_;
