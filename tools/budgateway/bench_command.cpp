@@ -185,9 +185,12 @@ struct Interrupt {
   std::condition_variable wake;  // rate-paced workers waiting for their time
 };
 
+// Never destroyed: the detached signal thread may still notify it while the
+// process exits (ThreadSanitizer saw the condition variable destroyed under
+// it by the static destructors).
 Interrupt& interrupt() {
-  static Interrupt instance;
-  return instance;
+  static Interrupt* const instance = new Interrupt();
+  return *instance;
 }
 
 // Blocks the stop signals in this thread (and so in every thread started
