@@ -86,6 +86,14 @@ struct TimingMarks {
   Clock::time_point head{};           ///< Its response head arrived.
   Clock::time_point first_token{};    ///< Streams: first chunk with text.
   Clock::time_point end{};            ///< The call ended.
+
+  /// Attempt number `attempt` went out at `now`.
+  void attempt_started(int attempt, Clock::time_point now) noexcept {
+    if (attempt == 1) first_start = now;
+    attempt_start = now;
+    head = {};
+    curl = {};
+  }
 };
 /// The Timing of `marks`, each figure from `start`; unset marks are zero.
 Timing timing_of(Clock::time_point start, const TimingMarks& marks);

@@ -146,10 +146,7 @@ void StreamCall::on_start(Clock::time_point now) {
   body_full_ = false;
   attempt_start_ = now;
   last_data_ = now;
-  if (attempts_ == 1) marks_.first_start = now;
-  marks_.attempt_start = now;
-  marks_.head = {};
-  marks_.curl = {};
+  marks_.attempt_started(attempts_, now);
   arrivals_.clear();
   popped_ = 0;
 }

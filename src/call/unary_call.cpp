@@ -65,10 +65,7 @@ void UnaryCall::on_start(Clock::time_point now) {
   answer_.head = false;
   answer_.headers.clear();
   answer_.body.clear();
-  if (attempts_ == 1) marks_.first_start = now;
-  marks_.attempt_start = now;
-  marks_.head = {};
-  marks_.curl = {};
+  marks_.attempt_started(attempts_, now);
   deadline_ = call_.timeout > Millis{0} ? later(now, call_.timeout)
                                         : Clock::time_point::max();
 }

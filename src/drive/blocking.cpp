@@ -58,16 +58,7 @@ Result<CompletionResponse> run_unary(
   if (cancel) waker = cancel->add_waker([&multi] { multi.wakeup(); });
   bool running = false;
   for (;;) {
-    if (running) {
-      multi.perform();
-      http::Transfer* done = nullptr;
-      http::CurlCode code = http::kCurlOk;
-      if (multi.next_done(done, code)) {
-        multi.remove(transfer);
-        running = false;
-        call.on_end(transport_outcome(transfer, code), Clock::now());
-      }
-    }
+    if (running) running = pump_one(multi, transfer, call);
     const Next next = call.next(Clock::now());
     if (running && !call.wants_transfer()) {
       multi.remove(transfer);
@@ -75,16 +66,7 @@ Result<CompletionResponse> run_unary(
     }
     if (next.need == Need::Done) break;
     if (next.need == Need::Attempt) {
-      const auto now = Clock::now();
-      call.on_start(now);
-      std::optional<Error> error =
-          transfer.configure(call.call().http, call.call().body, &feed);
-      if (!error) error = multi.add(transfer);
-      if (error) {
-        call.on_end(std::move(error), now);
-      } else {
-        running = true;
-      }
+      running = start_attempt(multi, transfer, call, feed, Clock::now());
       continue;
     }
     // Transfer or Wait: sleep until something arrives, the time comes, or
@@ -143,14 +125,7 @@ Result<CompletionChunk>* StreamPump::next_element() {
     // Read what the transport has before the call judges its timers
     // (unless it has an element ready without that).
     if (running_ && !call_.has_buffered()) {
-      multi.perform();
-      http::Transfer* done = nullptr;
-      http::CurlCode code = http::kCurlOk;
-      if (multi.next_done(done, code)) {
-        multi.remove(transfer);
-        running_ = false;
-        call_.on_end(transport_outcome(transfer, code), Clock::now());
-      }
+      running_ = pump_one(multi, transfer, call_);
     }
     const Next next = call_.next(Clock::now());
     if (running_ && !call_.wants_transfer()) stop_transfer();
@@ -160,19 +135,9 @@ Result<CompletionChunk>* StreamPump::next_element() {
       case Need::Done:
         stop_transfer();
         return nullptr;
-      case Need::Attempt: {
-        const auto now = Clock::now();
-        call_.on_start(now);
-        std::optional<Error> error =
-            transfer.configure(call_.call().http, call_.call().body, &feed_);
-        if (!error) error = multi.add(transfer);
-        if (error) {
-          call_.on_end(std::move(error), now);
-        } else {
-          running_ = true;
-        }
+      case Need::Attempt:
+        running_ = start_attempt(multi, transfer, call_, feed_, Clock::now());
         continue;
-      }
       case Need::Transfer:
       case Need::Wait:
         // With no transfer in flight (a retry back-off) this is a

@@ -71,15 +71,7 @@ class EventLoop::Job {
   /// Starts an attempt of `call`; on failure the call hears of it at once.
   template <typename Call, typename Feed>
   void start_attempt(Call& call, Feed& feed, Clock::time_point now) {
-    call.on_start(now);
-    std::optional<Error> error =
-        transfer_.configure(call.call().http, call.call().body, &feed);
-    if (!error) error = multi_.add(transfer_);
-    if (error) {
-      call.on_end(std::move(error), now);
-      return;
-    }
-    running_ = true;
+    running_ = detail::start_attempt(multi_, transfer_, call, feed, now);
   }
 
   void stop_transfer() noexcept {

@@ -57,6 +57,36 @@ inline std::optional<Error> transport_outcome(const http::Transfer& transfer,
   return transfer.transport_error(code);
 }
 
+/// Starts an attempt of `call` on `transfer` in `multi`: the call hears that
+/// it went out (on_start) and, when it could not, why (on_end) at once.
+/// True when the transfer runs.
+template <typename Call>
+bool start_attempt(http::Multi& multi, http::Transfer& transfer, Call& call,
+                   http::TransferObserver& feed,
+                   std::chrono::steady_clock::time_point now) {
+  call.on_start(now);
+  std::optional<Error> error =
+      transfer.configure(call.call().http, call.call().body, &feed);
+  if (!error) error = multi.add(transfer);
+  if (!error) return true;
+  call.on_end(std::move(error), now);
+  return false;
+}
+
+/// Moves the one transfer of `multi` along; when it finished, takes it out
+/// and tells `call` how. True while it still runs.
+template <typename Call>
+bool pump_one(http::Multi& multi, http::Transfer& transfer, Call& call) {
+  multi.perform();
+  http::Transfer* done = nullptr;
+  http::CurlCode code = http::kCurlOk;
+  if (!multi.next_done(done, code)) return true;
+  multi.remove(transfer);
+  call.on_end(transport_outcome(transfer, code),
+              std::chrono::steady_clock::now());
+  return false;
+}
+
 }  // namespace budgateway::detail
 
 #endif  // BUDGATEWAY_SRC_DRIVE_TRANSPORTS_HPP_
