@@ -44,6 +44,12 @@ std::string value_or_env(std::string value, const std::string& variable);
 void replace_all(std::string& text, std::string_view needle,
                  std::string_view with);
 
+/// `url` without its query, which may carry credentials of its own: what
+/// log lines and error messages show.
+inline std::string_view loggable_url(std::string_view url) noexcept {
+  return url.substr(0, url.find('?'));
+}
+
 /// The header that carries a request's id, as the SDK sends and reads it.
 inline constexpr std::string_view kRequestIdHeader = "x-request-id";
 

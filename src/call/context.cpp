@@ -69,11 +69,6 @@ std::vector<std::string> header_lines(const HeaderList& headers) {
   return lines;
 }
 
-/// The URL without its query, which may carry credentials of its own.
-std::string_view loggable_url(std::string_view url) {
-  return url.substr(0, url.find('?'));
-}
-
 /// `key` as a JSON string's content: how a server quoting it in a JSON
 /// message writes it (`/` may be escaped too).
 std::string json_escaped(std::string_view key, bool escape_slash) {

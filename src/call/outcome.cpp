@@ -14,23 +14,13 @@
 namespace budgateway::detail {
 namespace {
 
-constexpr int kFirstSuccess = 200;
-constexpr int kFirstNonSuccess = 300;
-
-bool is_success(int status) noexcept {
-  return status >= kFirstSuccess && status < kFirstNonSuccess;
-}
-
-/// The URL without its query, which may carry credentials of its own.
-std::string_view loggable_url(std::string_view url) {
-  return url.substr(0, url.find('?'));
-}
-
 void set_request_id(ErrorInfo& info, const ResponseHeaders& headers) {
   if (auto id = headers.get(kRequestIdHeader); id && !id->empty()) {
     info.request_id = std::string(*id);
   }
 }
+
+}  // namespace
 
 std::optional<long long> header_number(const ResponseHeaders& headers,
                                        std::string_view name) {
@@ -44,8 +34,6 @@ std::optional<long long> header_number(const ResponseHeaders& headers,
   }
   return value;
 }
-
-}  // namespace
 
 std::optional<Error> answer_error(const CallContext& context,
                                   const PreparedCall& call, Answer& answer,

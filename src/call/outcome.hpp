@@ -24,6 +24,16 @@ namespace budgateway::detail {
 /// (kMaxErrorBodyBytes), so the message can be read from a longer page.
 inline constexpr std::size_t kMaxKeptErrorBody = kMaxErrorBodyBytes * 4;
 
+/// A 2xx status.
+constexpr bool is_success(int status) noexcept {
+  return status >= 200 && status < 300;
+}
+
+/// A header's value as a whole non-negative or signed decimal number;
+/// nullopt when absent or not a number.
+std::optional<long long> header_number(const ResponseHeaders& headers,
+                                       std::string_view name);
+
 /// An attempt's answer as it was read.
 struct Answer {
   int status = 0;  ///< 0: no head arrived (or its status line was malformed).

@@ -12,8 +12,6 @@ namespace budgateway::detail {
 namespace {
 
 constexpr std::string_view kDone = "[DONE]";
-constexpr int kFirstSuccess = 200;
-constexpr int kFirstNonSuccess = 300;
 /// After `[DONE]`, how long to wait for the body's end so the connection
 /// stays reusable; a server that holds it open longer loses it.
 constexpr Millis kDrainAfterDone{1000};
@@ -159,8 +157,7 @@ void StreamCall::on_head(int status, ResponseHeaders&& headers,
   answer_.head = true;
   answer_.headers = std::move(headers);
   context_->redact(answer_.headers);
-  sse_ = status >= kFirstSuccess && status < kFirstNonSuccess &&
-         is_event_stream(answer_.headers);
+  sse_ = is_success(status) && is_event_stream(answer_.headers);
   last_data_ = now;
   log_attempt(*context_, call_, attempts_, status, nullptr,
               std::chrono::duration_cast<Millis>(now - attempt_start_));
@@ -283,8 +280,7 @@ Error StreamCall::end_of_body_error() {
                                       call_.max_event_bytes),
                           answer_);
   }
-  const bool success =
-      answer_.status >= kFirstSuccess && answer_.status < kFirstNonSuccess;
+  const bool success = is_success(answer_.status);
   // A body cut on purpose (kept enough of it) is not a transport failure.
   std::optional<Error> transport =
       body_full_ ? std::nullopt : std::move(transport_);

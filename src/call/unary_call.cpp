@@ -10,24 +10,10 @@
 namespace budgateway::detail {
 namespace {
 
-constexpr int kFirstSuccess = 200;
-constexpr int kFirstNonSuccess = 300;
 /// The most reserved for a body up front, whatever Content-Length says:
 /// a server's claim is not a reason to allocate; the string grows as bytes
 /// really arrive.
 constexpr std::size_t kMaxUpfrontReserve = std::size_t{1} << 20;
-
-std::optional<std::size_t> content_length(const ResponseHeaders& headers) {
-  const auto text = headers.get("content-length");
-  if (!text) return std::nullopt;
-  std::size_t length = 0;
-  const auto [end, error] =
-      std::from_chars(text->data(), text->data() + text->size(), length);
-  if (error != std::errc() || end != text->data() + text->size()) {
-    return std::nullopt;
-  }
-  return length;
-}
 
 }  // namespace
 
@@ -77,20 +63,21 @@ void UnaryCall::on_head(int status, ResponseHeaders&& headers,
   answer_.status = status;
   answer_.head = true;
   answer_.headers = std::move(headers);
-  if (status < kFirstSuccess || status >= kFirstNonSuccess) return;
-  const auto length = content_length(answer_.headers);
-  if (!length) return;
-  if (*length > call_.max_response_bytes) {
+  if (!is_success(status)) return;
+  const auto length = header_number(answer_.headers, "content-length");
+  if (!length || *length < 0) return;
+  if (static_cast<unsigned long long>(*length) > call_.max_response_bytes) {
     too_large_ = true;
     return;
   }
-  answer_.body.reserve(std::min(*length, kMaxUpfrontReserve) + kJsonPadding);
+  answer_.body.reserve(
+      std::min(static_cast<std::size_t>(*length), kMaxUpfrontReserve) +
+      kJsonPadding);
 }
 
 bool UnaryCall::on_body(std::string_view bytes, Clock::time_point /*now*/) {
   if (too_large_ || error_body_full_) return false;
-  const bool success =
-      answer_.status >= kFirstSuccess && answer_.status < kFirstNonSuccess;
+  const bool success = is_success(answer_.status);
   const std::size_t limit =
       success ? call_.max_response_bytes : kMaxKeptErrorBody;
   if (bytes.size() > limit - std::min(limit, answer_.body.size())) {
