@@ -64,10 +64,10 @@ Next StreamCall::next(Clock::time_point now) {
   }
 
   while (decoder_.has_event()) {
-    auto event = decoder_.pop_event();
+    decoder_.pop_event(event_);
     ++popped_;
     if (draining_) continue;
-    switch (handle_event(std::move(event))) {
+    switch (handle_event(event_)) {
       case EventKind::Skip:
         continue;
       case EventKind::Done:
@@ -245,7 +245,7 @@ void StreamCall::set_error(Error error) {
   has_element_ = true;
 }
 
-StreamCall::EventKind StreamCall::handle_event(SseEvent&& event) {
+StreamCall::EventKind StreamCall::handle_event(SseEvent& event) {
   if (!event.error.empty()) {
     set_error(reported_error(event.error, answer_));
     return EventKind::Element;
@@ -265,8 +265,10 @@ StreamCall::EventKind StreamCall::handle_event(SseEvent&& event) {
   }
   // After take() moved an error out, the storage holds no chunk to reuse.
   if (!element_.has_value()) element_ = CompletionChunk{};
-  if (auto problem = ResponseParser::for_this_thread().parse_chunk(
-          std::move(event.data), *element_)) {
+  // The event's data buffer becomes the chunk's raw_json, and the buffer
+  // the last chunk's raw_json had goes back to the decoder with event_.
+  if (auto problem = ResponseParser::for_this_thread().parse_chunk_in_place(
+          event.data, *element_)) {
     set_error(reported_error(*std::move(problem), answer_));
   } else {
     has_element_ = true;

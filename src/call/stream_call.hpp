@@ -80,7 +80,7 @@ class StreamCall {
   void set_error(Error error);
   enum class EventKind { Skip, Done, Element };
 
-  EventKind handle_event(SseEvent&& event);
+  EventKind handle_event(SseEvent& event);
   void note_first_token(const CompletionChunk& chunk);
   Error end_of_body_error();
   void retry_or_fail(Error error, Clock::time_point now);
@@ -90,6 +90,9 @@ class StreamCall {
   std::shared_ptr<const CallContext> context_;
   PreparedCall call_;
   SseDecoder decoder_;
+  /// The event being handled; popped into, so its buffers circulate
+  /// between the decoder and the chunk instead of being allocated anew.
+  SseEvent event_;
   Answer answer_;
   ChunkFold fold_;
   /// The element next() announced, when has_element_. A chunk is parsed

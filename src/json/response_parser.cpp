@@ -194,39 +194,44 @@ error_code parse_logprobs(ondemand::value& value,
                           std::optional<Logprobs>& out) {
   Logprobs logprobs;
   bool legacy = false;
-  SIMDJSON_TRY(for_each_member(value, [&](raw_json_string key,
-                                          ondemand::value& member) {
-    if (key == "tokens") {
-      logprobs.tokens.reserve(token_count(logprobs));
-      return for_each_element(member, legacy, [&](ondemand::value& item) {
-        return read_string(item, logprobs.tokens.emplace_back());
-      });
-    }
-    if (key == "token_logprobs") {
-      logprobs.token_logprobs.reserve(token_count(logprobs));
-      return for_each_element(member, legacy, [&](ondemand::value& item) {
-        return read_optional_double(item,
-                                    logprobs.token_logprobs.emplace_back());
-      });
-    }
-    if (key == "top_logprobs") {
-      logprobs.top_logprobs.reserve(token_count(logprobs));
-      return for_each_element(member, legacy, [&](ondemand::value& item) {
-        std::vector<std::vector<TopLogprob>>& all = logprobs.top_logprobs;
-        // Servers send the same number of alternatives for every token.
-        const std::size_t alternatives = all.empty() ? 0 : all.back().size();
-        all.emplace_back().reserve(alternatives);
-        return parse_top_logprobs(item, all.back());
-      });
-    }
-    if (key == "text_offset") {
-      logprobs.text_offset.reserve(token_count(logprobs));
-      return for_each_element(member, legacy, [&](ondemand::value& item) {
-        return read_int64(item, logprobs.text_offset.emplace_back());
-      });
-    }
-    return SUCCESS;
-  }));
+  SIMDJSON_TRY(
+      for_each_member(value, [&](raw_json_string key, ondemand::value& member) {
+        if (key == "tokens") {
+          logprobs.tokens.reserve(token_count(logprobs));
+          return for_each_element(member, legacy, [&](ondemand::value& item) {
+            return read_string(item, logprobs.tokens.emplace_back());
+          });
+        }
+        if (key == "token_logprobs") {
+          logprobs.token_logprobs.reserve(token_count(logprobs));
+          return for_each_element(member, legacy, [&](ondemand::value& item) {
+            return read_optional_double(item,
+                                        logprobs.token_logprobs.emplace_back());
+          });
+        }
+        if (key == "top_logprobs") {
+          logprobs.top_logprobs.reserve(token_count(logprobs));
+          // A token has at most as many alternatives as the request asked for
+          // (plus, with some servers, the chosen token): the most seen so far
+          // is the best guess for the next one, so its vector is allocated
+          // once.
+          std::size_t alternatives = 0;
+          return for_each_element(member, legacy, [&](ondemand::value& item) {
+            std::vector<TopLogprob>& top = logprobs.top_logprobs.emplace_back();
+            top.reserve(alternatives);
+            const error_code error = parse_top_logprobs(item, top);
+            alternatives = std::max(alternatives, top.size());
+            return error;
+          });
+        }
+        if (key == "text_offset") {
+          logprobs.text_offset.reserve(token_count(logprobs));
+          return for_each_element(member, legacy, [&](ondemand::value& item) {
+            return read_int64(item, logprobs.text_offset.emplace_back());
+          });
+        }
+        return SUCCESS;
+      }));
   if (legacy) {
     out = std::move(logprobs);
   } else {
@@ -260,13 +265,31 @@ error_code parse_choice(ondemand::object& object, Choice& choice) {
       });
 }
 
+// The choice after the first `used` of `choices`, reusing one already there
+// (a stream parses every chunk into the same response): its text keeps its
+// buffer.
+Choice& next_choice(std::vector<Choice>& choices, std::size_t& used) {
+  if (used == choices.size()) {
+    ++used;
+    return choices.emplace_back();
+  }
+  Choice& choice = choices[used++];
+  choice.text.clear();
+  choice.index = 0;
+  choice.logprobs.reset();
+  choice.finish_reason.reset();
+  return choice;
+}
+
+// Parses into the choices after the first `used`; the caller drops the
+// ones past `used` at the end.
 error_code parse_choices(ondemand::value& value, std::vector<Choice>& choices,
-                         bool& is_array) {
+                         std::size_t& used, bool& is_array) {
   return for_each_element(value, is_array, [&](ondemand::value& item) {
     ondemand::object object;
     const error_code error = item.get_object().get(object);
     if (error != SUCCESS) return other_shape_is_fine(error);
-    return parse_choice(object, choices.emplace_back());
+    return parse_choice(object, next_choice(choices, used));
   });
 }
 
@@ -460,11 +483,26 @@ class ErrorMembers {
   std::string detail_;
 };
 
+// The members of a response being read; those that describe an error are
+// collected only when one appears (most bodies have none).
+struct ResponseMembers {
+  CompletionResponse& response;
+  std::size_t choices_used = 0;
+  bool has_choices = false;
+  std::optional<ErrorMembers> errors{};
+
+  bool has_error() const noexcept { return errors && errors->has_error(); }
+  ApiErrorFields resolve_errors() && {
+    return errors ? std::move(*errors).resolve() : ApiErrorFields{};
+  }
+};
+
 error_code parse_response_member(raw_json_string key, ondemand::value& value,
-                                 CompletionResponse& response,
-                                 bool& has_choices, ErrorMembers& errors) {
+                                 ResponseMembers& members) {
+  CompletionResponse& response = members.response;
   if (key == "choices") {
-    return parse_choices(value, response.choices, has_choices);
+    return parse_choices(value, response.choices, members.choices_used,
+                         members.has_choices);
   }
   if (key == "id") return read_string(value, response.id);
   if (key == "object") return read_string(value, response.object);
@@ -474,7 +512,8 @@ error_code parse_response_member(raw_json_string key, ondemand::value& value,
   if (key == "system_fingerprint") {
     return read_optional_string(value, response.system_fingerprint);
   }
-  return errors.read(key, value);
+  if (!members.errors) members.errors.emplace();
+  return members.errors->read(key, value);
 }
 
 // The end of the document, or the error for what follows the root value.
@@ -539,16 +578,17 @@ struct ResponseParser::Impl {
 
   Result<CompletionResponse> parse(std::string body, std::string_view what) {
     CompletionResponse response;
-    if (auto error = parse_into(std::move(body), what, false, response)) {
+    if (auto error = parse_into(body, what, false, response)) {
       return *std::move(error);
     }
+    ResponseAccess::raw_json(response) = std::move(body);
     return response;
   }
 
   // Fills `response`, whose strings and vectors keep their capacity, so a
   // stream that parses every chunk into the same object stops allocating
   // for them.
-  std::optional<Error> parse_into(std::string&& body, std::string_view what,
+  std::optional<Error> parse_into(std::string& body, std::string_view what,
                                   bool errors_are_typed,
                                   CompletionResponse& response) {
     // Padding goes into the string's own capacity, so parsing needs no copy.
@@ -557,17 +597,16 @@ struct ResponseParser::Impl {
     response.object.clear();
     response.created = 0;
     response.model.clear();
-    response.choices.clear();
     response.usage.reset();
     response.system_fingerprint.reset();
-    ErrorMembers errors;
+    ResponseMembers members{response};
     bool is_object = true;
-    bool has_choices = false;
     const error_code error = parse_members(
         body, is_object, [&](raw_json_string key, ondemand::value& value) {
-          return parse_response_member(key, value, response, has_choices,
-                                       errors);
+          return parse_response_member(key, value, members);
         });
+    // Choices of an earlier chunk that this one did not reuse.
+    response.choices.resize(members.choices_used);
     if (error != SUCCESS) {
       if (is_blank(body)) {
         return protocol_error(std::string(what) + " is empty", body);
@@ -579,11 +618,12 @@ struct ResponseParser::Impl {
     if (!is_object) {
       return protocol_error(std::string(what) + " is not a JSON object", body);
     }
-    if (errors_are_typed && errors.has_error()) {
-      return server_reported_error(std::move(errors).resolve(), body);
+    if (errors_are_typed && members.has_error()) {
+      return server_reported_error(std::move(members).resolve_errors(), body);
     }
-    if (!has_choices) return missing_choices(what, std::move(errors), body);
-    ResponseAccess::raw_json(response) = std::move(body);
+    if (!members.has_choices) {
+      return missing_choices(what, std::move(members).resolve_errors(), body);
+    }
     return std::nullopt;
   }
 
@@ -613,11 +653,10 @@ struct ResponseParser::Impl {
     return Error(std::move(info));
   }
 
-  static Error missing_choices(std::string_view what, ErrorMembers errors,
+  static Error missing_choices(std::string_view what, ApiErrorFields fields,
                                std::string_view body) {
     std::string message(what);
     message.append(" has no \"choices\" array");
-    ApiErrorFields fields = std::move(errors).resolve();
     if (!fields.message.empty()) {
       message.append("; the server said: ");
       message.append(fields.message);
@@ -648,10 +687,20 @@ Result<CompletionResponse> ResponseParser::parse_completion(std::string body) {
 
 std::optional<ChunkProblem> ResponseParser::parse_chunk(std::string data,
                                                         CompletionChunk& out) {
+  return parse_chunk_in_place(data, out);
+}
+
+std::optional<ChunkProblem> ResponseParser::parse_chunk_in_place(
+    std::string& data, CompletionChunk& out) {
   // A reported error is told apart from a malformed chunk by its code: the
   // parser leaves a reported error's code at Server, and says which it was.
-  auto error = impl_->parse_into(std::move(data), "stream chunk", true, out);
-  if (!error) return std::nullopt;
+  auto error = impl_->parse_into(data, "stream chunk", true, out);
+  if (!error) {
+    std::string& raw_json = ResponseAccess::raw_json(out);
+    raw_json.swap(data);
+    data.clear();
+    return std::nullopt;
+  }
   const bool reported = error->code() != ErrorCode::Protocol;
   return ChunkProblem{reported, *std::move(error)};
 }

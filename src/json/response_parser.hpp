@@ -66,6 +66,13 @@ class ResponseParser {
   std::optional<ChunkProblem> parse_chunk(std::string data,
                                           CompletionChunk& out);
 
+  /// parse_chunk without giving up a buffer: `data`'s buffer becomes
+  /// `out.raw_json()`, and `data` gets the buffer raw_json() had (cleared,
+  /// its capacity kept) for the caller to fill with the next event. On a
+  /// problem `data` is left as it was.
+  std::optional<ChunkProblem> parse_chunk_in_place(std::string& data,
+                                                   CompletionChunk& out);
+
   /// The calling thread's parser.
   static ResponseParser& for_this_thread();
 

@@ -48,10 +48,32 @@ void strip_last_newline(std::string& buffer) {
   if (!buffer.empty() && buffer.back() == '\n') buffer.pop_back();
 }
 
+void clear_event(SseEvent& event) noexcept {
+  event.type.clear();
+  event.data.clear();
+  event.id.clear();
+  event.retry.reset();
+  event.error.clear();
+}
+
+// Most events have only data: the other strings are swapped only when one
+// side has text (a string swap is not cheap).
+void swap_if_any(std::string& a, std::string& b) noexcept {
+  if (!a.empty() || !b.empty()) a.swap(b);
+}
+
+void swap_events(SseEvent& a, SseEvent& b) noexcept {
+  a.data.swap(b.data);
+  swap_if_any(a.type, b.type);
+  swap_if_any(a.id, b.id);
+  swap_if_any(a.error, b.error);
+  a.retry.swap(b.retry);
+}
+
 }  // namespace
 
 SseDecoder::SseDecoder(std::size_t max_event_bytes, std::size_t data_spare)
-    : max_event_bytes_(max_event_bytes), data_spare_(data_spare) {}
+    : max_event_bytes_(max_event_bytes), data_spare_(data_spare), ring_(1) {}
 
 bool SseDecoder::feed(std::string_view bytes) {
   if (failed_) return false;
@@ -97,9 +119,17 @@ bool SseDecoder::feed(std::string_view bytes) {
 }
 
 SseEvent SseDecoder::pop_event() {
-  SseEvent event = std::move(events_.front());
-  events_.pop_front();
+  SseEvent event;
+  pop_event(event);
   return event;
+}
+
+void SseDecoder::pop_event(SseEvent& into) noexcept {
+  // The slot takes `into`'s buffers; it is cleared when it next becomes the
+  // pending event.
+  swap_events(into, ring_[head_]);
+  head_ = slot(1);
+  --queued_;
 }
 
 bool SseDecoder::has_partial_event() const noexcept {
@@ -129,7 +159,7 @@ bool SseDecoder::fits(std::size_t line_bytes) const noexcept {
 bool SseDecoder::fail() {
   failed_ = true;
   std::string().swap(line_);
-  pending_ = SseEvent{};
+  pending() = SseEvent{};
   return false;
 }
 
@@ -152,38 +182,48 @@ void SseDecoder::process_line(std::string_view line) {
 }
 
 void SseDecoder::process_field(std::string_view name, std::string_view value) {
+  SseEvent& event = pending();
   if (name == kDataField) {
-    if (pending_.data.empty()) {
-      pending_.data.reserve(value.size() + 1 + data_spare_);
-    }
-    append_line(pending_.data, value);
+    if (event.data.empty()) event.data.reserve(value.size() + 1 + data_spare_);
+    append_line(event.data, value);
   } else if (name == kEventField) {
-    pending_.type.assign(value);
+    event.type.assign(value);
   } else if (name == kIdField) {
     if (value.find('\0') == std::string_view::npos) last_id_.assign(value);
   } else if (name == kRetryField) {
     if (const auto milliseconds = parse_retry(value)) {
-      pending_.retry = milliseconds;
+      event.retry = milliseconds;
     }
   } else if (name == kErrorField) {
-    append_line(pending_.error, value);
+    append_line(event.error, value);
   }
 }
 
 void SseDecoder::dispatch() {
   pending_bytes_ = 0;
   pending_has_fields_ = false;
-  if (pending_.data.empty() && pending_.error.empty()) {
-    pending_.type.clear();
-    pending_.retry.reset();
+  SseEvent& event = pending();
+  if (event.data.empty() && event.error.empty()) {
+    event.type.clear();
+    event.retry.reset();
     return;
   }
-  strip_last_newline(pending_.data);
-  strip_last_newline(pending_.error);
-  pending_.id = last_id_;
-  events_.push_back(std::move(pending_));
+  strip_last_newline(event.data);
+  strip_last_newline(event.error);
+  if (!last_id_.empty()) event.id = last_id_;
+  ++queued_;
   ++dispatched_;
-  pending_ = SseEvent{};
+  if (queued_ == ring_.size()) {
+    // Every slot is queued: make room for the next pending event after
+    // them, in order.
+    std::rotate(ring_.begin(),
+                ring_.begin() + static_cast<std::ptrdiff_t>(head_),
+                ring_.end());
+    head_ = 0;
+    ring_.emplace_back();
+  } else {
+    clear_event(pending());
+  }
 }
 
 }  // namespace budgateway::detail

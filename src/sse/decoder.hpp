@@ -6,10 +6,10 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace budgateway::detail {
 
@@ -39,11 +39,17 @@ class SseDecoder {
   /// comment lines count only while being read.
   bool feed(std::string_view bytes);
 
-  bool has_event() const noexcept { return !events_.empty(); }
+  bool has_event() const noexcept { return queued_ != 0; }
   /// How many events were dispatched since construction.
   std::size_t dispatched() const noexcept { return dispatched_; }
   /// The oldest queued event; precondition: has_event().
   SseEvent pop_event();
+  /// The oldest queued event, swapped into `into`; precondition:
+  /// has_event(). The buffers `into` held are kept and reused for a later
+  /// event, so a reader that pops every event into the same object (and
+  /// hands its data buffer back the same way) makes the decoder stop
+  /// allocating.
+  void pop_event(SseEvent& into) noexcept;
 
   bool failed() const noexcept { return failed_; }
   /// Bytes of an event (or a line) arrived but no blank line dispatched it:
@@ -60,16 +66,24 @@ class SseDecoder {
   void process_line(std::string_view line);
   void process_field(std::string_view name, std::string_view value);
   void dispatch();
+  SseEvent& pending() noexcept { return ring_[slot(queued_)]; }
+  std::size_t slot(std::size_t offset) const noexcept {
+    return (head_ + offset) % ring_.size();
+  }
 
   std::size_t max_event_bytes_;
   std::size_t data_spare_;
   std::size_t dispatched_ = 0;
-  std::deque<SseEvent> events_;
+  /// Queued events and, after them, the event being assembled: a ring whose
+  /// slots keep their buffers from event to event. The queued events are
+  /// the `queued_` slots from `head_`; the pending one is the next slot.
+  /// The pending event's `data` and `error` keep one '\n' per line until
+  /// dispatch, so "no data line seen" is simply `data.empty()`.
+  std::vector<SseEvent> ring_;
+  std::size_t head_ = 0;
+  std::size_t queued_ = 0;
   /// The start of a line whose end has not arrived yet.
   std::string line_;
-  /// The event being assembled; `data` and `error` keep one '\n' per line
-  /// until dispatch, so "no data line seen" is simply `data.empty()`.
-  SseEvent pending_;
   std::string last_id_;
   /// Bytes of the field lines of the pending event, counted against
   /// max_event_bytes_ together with the current line.

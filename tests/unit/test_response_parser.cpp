@@ -403,6 +403,68 @@ TEST_CASE("a stream chunk is read like a completion", "[response_parser]") {
   CHECK(chunk->raw_json() == data);
 }
 
+TEST_CASE("chunks parsed into one object keep nothing of the last one",
+          "[response_parser]") {
+  ResponseParser parser;
+  CompletionChunk chunk;
+  std::string data =
+      R"({"id":"a","object":"text_completion","created":7,"model":"m",)"
+      R"("system_fingerprint":"fp","usage":{"prompt_tokens":1,)"
+      R"("completion_tokens":2,"total_tokens":3},"choices":[)"
+      R"({"text":"one","index":0,"finish_reason":"stop","logprobs":)"
+      R"({"tokens":["one"],"token_logprobs":[-1],"top_logprobs":[{"one":-1}],)"
+      R"("text_offset":[0]}},{"text":"two","index":1}]})";
+  const std::string first = data;
+  REQUIRE_FALSE(parser.parse_chunk_in_place(data, chunk));
+  CHECK(chunk.raw_json() == first);
+  // The caller's string gets the chunk's old buffer, emptied.
+  CHECK(data.empty());
+  REQUIRE(chunk.choices.size() == 2);
+  CHECK(chunk.choices[0].logprobs.has_value());
+
+  data = R"({"id":"b","choices":[{"text":"three"}]})";
+  const std::string second = data;
+  REQUIRE_FALSE(parser.parse_chunk_in_place(data, chunk));
+  CHECK(chunk.raw_json() == second);
+  CHECK(data.empty());
+  CHECK(chunk.id == "b");
+  CHECK(chunk.object.empty());
+  CHECK(chunk.created == 0);
+  CHECK(chunk.model.empty());
+  CHECK_FALSE(chunk.system_fingerprint.has_value());
+  CHECK_FALSE(chunk.usage.has_value());
+  REQUIRE(chunk.choices.size() == 1);
+  CHECK(chunk.choices[0].text == "three");
+  CHECK(chunk.choices[0].index == 0);
+  CHECK_FALSE(chunk.choices[0].logprobs.has_value());
+  CHECK_FALSE(chunk.choices[0].finish_reason.has_value());
+
+  // A chunk that is not one leaves the caller's data as it was.
+  data = R"({"id":"c"})";
+  const auto problem = parser.parse_chunk_in_place(data, chunk);
+  REQUIRE(problem);
+  CHECK(problem->error.code() == ErrorCode::Protocol);
+  CHECK(data == R"({"id":"c"})");
+}
+
+TEST_CASE("top_logprobs with a varying number of alternatives are all read",
+          "[response_parser]") {
+  ResponseParser parser;
+  const auto response = parser.parse_completion(
+      R"({"choices":[{"text":"abc","logprobs":{"tokens":["a","b","c","d"],)"
+      R"("top_logprobs":[{"a":-1},{"b":-1,"x":-2,"y":-3},{"c":-1,"z":-4},)"
+      R"({"d":-1,"p":-2,"q":-3,"r":-4,"s":-5}]}}]})");
+  REQUIRE(response.has_value());
+  const auto& top = response->choices.at(0).logprobs.value().top_logprobs;
+  REQUIRE(top.size() == 4);
+  CHECK(top[0].size() == 1);
+  CHECK(top[1].size() == 3);
+  CHECK(top[2].size() == 2);
+  REQUIRE(top[3].size() == 5);
+  CHECK(top[3][4].token == "s");
+  CHECK(top[3][4].logprob == -5);
+}
+
 TEST_CASE("the usage chunk with empty choices is valid", "[response_parser]") {
   ResponseParser parser;
   Result<CompletionChunk> chunk = read_chunk(

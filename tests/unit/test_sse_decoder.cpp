@@ -41,14 +41,26 @@ std::vector<std::string> describe(const Decoded& decoded) {
   return lines;
 }
 
+// How a reader takes events: each into a new object, or every one into the
+// same object, whose buffers then circulate through the decoder.
+enum class Pop { Fresh, Reused };
+
 Decoded decode_pieces(const std::vector<std::string_view>& pieces,
-                      std::size_t max_event_bytes) {
+                      std::size_t max_event_bytes, Pop pop = Pop::Fresh) {
   SseDecoder decoder(max_event_bytes);
   Decoded decoded;
+  SseEvent reused;
   for (std::string_view piece : pieces) {
     const bool accepted = decoder.feed(piece);
     REQUIRE(accepted == !decoder.failed());
-    while (decoder.has_event()) decoded.events.push_back(decoder.pop_event());
+    while (decoder.has_event()) {
+      if (pop == Pop::Fresh) {
+        decoded.events.push_back(decoder.pop_event());
+      } else {
+        decoder.pop_event(reused);
+        decoded.events.push_back(reused);
+      }
+    }
   }
   decoded.failed = decoder.failed();
   decoded.partial = decoder.has_partial_event();
@@ -71,6 +83,11 @@ Decoded decode(std::string_view input, std::size_t max_event_bytes = kNoLimit) {
     bytes.push_back(input.substr(i, 1));
   }
   REQUIRE(describe(decode_pieces(bytes, max_event_bytes)) == expected);
+  // Popping into one object reads the same events, whole or byte by byte.
+  REQUIRE(describe(decode_pieces({input}, max_event_bytes, Pop::Reused)) ==
+          expected);
+  REQUIRE(describe(decode_pieces(bytes, max_event_bytes, Pop::Reused)) ==
+          expected);
   return whole;
 }
 
@@ -440,4 +457,54 @@ TEST_CASE("Twenty thousand small feeds decode every event", "[sse]") {
   }
   CHECK(events == kChunks);
   CHECK_FALSE(decoder.has_partial_event());
+}
+
+TEST_CASE("Events popped into one object keep no field of an earlier event",
+          "[sse]") {
+  // Events with every field, then bare data, queued in bursts of several
+  // sizes, so the queue grows, wraps and hands recycled buffers to new
+  // events; each must read exactly as from a fresh decoder.
+  std::string stream;
+  for (int i = 0; i < 40; ++i) {
+    if (i % 5 == 0) {
+      stream += "event: tick\nid: " + std::to_string(i) +
+                "\nretry: 250\nerror: e" + std::to_string(i) + "\n";
+    }
+    stream += "data: {\"n\":" + std::to_string(i) + ",\"pad\":\"" +
+              std::string(static_cast<std::size_t>(i * 7 % 90), 'x') +
+              "\"}\n\n";
+  }
+  const Decoded expected = decode_pieces({stream}, kNoLimit);
+  REQUIRE(expected.events.size() == 40);
+  for (const std::size_t burst : {1U, 2U, 3U, 7U, 64U}) {
+    INFO("feeds of " << burst << " events");
+    std::vector<std::string_view> pieces;
+    std::string_view rest = stream;
+    while (!rest.empty()) {
+      std::size_t cut = 0;
+      for (std::size_t n = 0; n < burst && cut < rest.size(); ++n) {
+        cut = rest.find("\n\n", cut) + 2;
+      }
+      pieces.push_back(rest.substr(0, cut));
+      rest.remove_prefix(cut);
+    }
+    CHECK(describe(decode_pieces(pieces, kNoLimit, Pop::Reused)) ==
+          describe(expected));
+  }
+}
+
+TEST_CASE("A reader's recycled buffers are reused, not reallocated", "[sse]") {
+  const std::string frame = "data: {\"choices\":[{\"text\":\"x\"}]}\n\n";
+  SseDecoder decoder;
+  SseEvent event;
+  for (int i = 0; i < 20; ++i) {
+    REQUIRE(decoder.feed(frame));
+    decoder.pop_event(event);
+    CHECK(event.data == "{\"choices\":[{\"text\":\"x\"}]}");
+    // With one event queued at a time, the reader's buffer and the
+    // queue's two slots take turns: once each has been through the
+    // reader (and grown here), every event arrives in a grown one.
+    if (i >= 3) CHECK(event.data.capacity() >= 4096);
+    event.data.reserve(4096);
+  }
 }
