@@ -65,6 +65,21 @@ error_code read_string(ondemand::value& value, std::string& out) {
   return other_shape_is_fine(error);
 }
 
+// read_string for a member that repeats from chunk to chunk (id, object,
+// model): `out` is left alone when it already holds the text, which costs
+// a compare instead of a copy. The caller clears `out` when the member is
+// absent.
+error_code read_same_string(ondemand::value& value, std::string& out,
+                            bool& seen) {
+  std::string_view text;
+  const error_code error = value.get_string().get(text);
+  if (error == SUCCESS) {
+    seen = true;
+    if (std::string_view(out) != text) out.assign(text.data(), text.size());
+  }
+  return other_shape_is_fine(error);
+}
+
 error_code read_optional_string(ondemand::value& value,
                                 std::optional<std::string>& out) {
   std::string_view text;
@@ -252,14 +267,32 @@ error_code parse_finish_reason(ondemand::value& value,
   return SUCCESS;
 }
 
+// The first byte of a key: each member below is compared only with the
+// names that start like it (a chunk has a dozen keys, read per chunk).
+char first_byte(raw_json_string key) noexcept { return key.raw()[0]; }
+
 error_code parse_choice(ondemand::object& object, Choice& choice) {
   return for_each_field(
       object, [&](raw_json_string key, ondemand::value& member) {
-        if (key == "text") return read_string(member, choice.text);
-        if (key == "index") return read_int64(member, choice.index);
-        if (key == "logprobs") return parse_logprobs(member, choice.logprobs);
-        if (key == "finish_reason") {
-          return parse_finish_reason(member, choice.finish_reason);
+        switch (first_byte(key)) {
+          case 't':
+            if (key == "text") return read_string(member, choice.text);
+            break;
+          case 'i':
+            if (key == "index") return read_int64(member, choice.index);
+            break;
+          case 'l':
+            if (key == "logprobs") {
+              return parse_logprobs(member, choice.logprobs);
+            }
+            break;
+          case 'f':
+            if (key == "finish_reason") {
+              return parse_finish_reason(member, choice.finish_reason);
+            }
+            break;
+          default:
+            break;
         }
         return SUCCESS;
       });
@@ -489,6 +522,9 @@ struct ResponseMembers {
   CompletionResponse& response;
   std::size_t choices_used = 0;
   bool has_choices = false;
+  bool has_id = false;
+  bool has_object = false;
+  bool has_model = false;
   std::optional<ErrorMembers> errors{};
 
   bool has_error() const noexcept { return errors && errors->has_error(); }
@@ -500,18 +536,41 @@ struct ResponseMembers {
 error_code parse_response_member(raw_json_string key, ondemand::value& value,
                                  ResponseMembers& members) {
   CompletionResponse& response = members.response;
-  if (key == "choices") {
-    return parse_choices(value, response.choices, members.choices_used,
-                         members.has_choices);
+  switch (first_byte(key)) {
+    case 'c':
+      if (key == "choices") {
+        return parse_choices(value, response.choices, members.choices_used,
+                             members.has_choices);
+      }
+      if (key == "created") return read_int64(value, response.created);
+      break;
+    case 'i':
+      if (key == "id")
+        return read_same_string(value, response.id, members.has_id);
+      break;
+    case 'o':
+      if (key == "object") {
+        return read_same_string(value, response.object, members.has_object);
+      }
+      break;
+    case 'm':
+      if (key == "model") {
+        return read_same_string(value, response.model, members.has_model);
+      }
+      break;
+    case 'u':
+      if (key == "usage") return parse_usage(value, response.usage);
+      break;
+    case 's':
+      if (key == "system_fingerprint") {
+        return read_optional_string(value, response.system_fingerprint);
+      }
+      break;
+    default:
+      break;
   }
-  if (key == "id") return read_string(value, response.id);
-  if (key == "object") return read_string(value, response.object);
-  if (key == "created") return read_int64(value, response.created);
-  if (key == "model") return read_string(value, response.model);
-  if (key == "usage") return parse_usage(value, response.usage);
-  if (key == "system_fingerprint") {
-    return read_optional_string(value, response.system_fingerprint);
-  }
+  // Any other member may describe an error ("error", "message", "detail",
+  // ...), which the error members sort out.
   if (!members.errors) members.errors.emplace();
   return members.errors->read(key, value);
 }
@@ -593,10 +652,7 @@ struct ResponseParser::Impl {
                                   CompletionResponse& response) {
     // Padding goes into the string's own capacity, so parsing needs no copy.
     body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
-    response.id.clear();
-    response.object.clear();
     response.created = 0;
-    response.model.clear();
     response.usage.reset();
     response.system_fingerprint.reset();
     ResponseMembers members{response};
@@ -605,8 +661,11 @@ struct ResponseParser::Impl {
         body, is_object, [&](raw_json_string key, ondemand::value& value) {
           return parse_response_member(key, value, members);
         });
-    // Choices of an earlier chunk that this one did not reuse.
+    // What an earlier chunk left that this one did not overwrite.
     response.choices.resize(members.choices_used);
+    if (!members.has_id) response.id.clear();
+    if (!members.has_object) response.object.clear();
+    if (!members.has_model) response.model.clear();
     if (error != SUCCESS) {
       if (is_blank(body)) {
         return protocol_error(std::string(what) + " is empty", body);
