@@ -57,12 +57,26 @@ inline constexpr std::string_view kCompletionsPath = "/completions";
 
 // ------------------------------------------------------------- raw side ----
 
+/// The header lines a raw side sends.
+enum class Wire {
+  /// Content-Type and Authorization, nothing else: the floor.
+  Plain,
+  /// The SDK's lines, in its order: Content-Type, User-Agent
+  /// (budgateway-cpp/VERSION), Authorization, Accept (application/json, or
+  /// text/event-stream for the stream), a fresh x-request-id (a random
+  /// UUID v4) per request, and Accept-Encoding: gzip. The two sides then put
+  /// the same bytes on the wire, so SDK/raw measures what the SDK itself
+  /// adds, not what libcurl charges to format header lines.
+  SameAsSdk,
+};
+
 /// N POSTs at concurrency C over one multi handle whose easy handles and
 /// connections persist across runs (the best a libcurl client can do), each
 /// body walked with simdjson: choices[].text and usage.total_tokens.
 class RawMulti {
  public:
-  RawMulti(std::string url, std::string request_body, std::size_t concurrency);
+  RawMulti(std::string url, std::string request_body, std::size_t concurrency,
+           Wire wire = Wire::Plain);
   ~RawMulti();
   RawMulti(const RawMulti&) = delete;
   RawMulti& operator=(const RawMulti&) = delete;
@@ -77,7 +91,7 @@ class RawMulti {
 /// One easy handle reused for every request, driven by curl_easy_perform.
 class RawEasy {
  public:
-  RawEasy(std::string url, std::string request_body);
+  RawEasy(std::string url, std::string request_body, Wire wire = Wire::Plain);
   ~RawEasy();
   RawEasy(const RawEasy&) = delete;
   RawEasy& operator=(const RawEasy&) = delete;

@@ -1,7 +1,9 @@
 // Copyright 2026 The budgateway Authors. SPDX-License-Identifier: Apache-2.0
 // The SDK measured beside raw libcurl in one run: each figure alternates the
-// two sides for a few rounds in this process, checks they read the same
-// bytes, and reports medians and the ratio SDK/raw.
+// sides for a few rounds in this process, checks they read the same bytes,
+// and reports medians and the ratio SDK/raw. Figures 1-5 have two raw sides:
+// the plain one (two header lines, the floor) and one sending the SDK's
+// header lines (Wire::SameAsSdk), whose ratio is what the SDK itself adds.
 //
 // usage:
 //   bench_budgateway gen DIR
@@ -11,11 +13,12 @@
 //       every figure against BASE (http://127.0.0.1:PORT); prints the table.
 //       With the CPU nginx is pinned to (N) and another (M), figures of one
 //       connection run on N beside nginx and figures of many run on M.
-//   bench_budgateway rss raw|sdk BASE REQUESTS CONCURRENCY
+//   bench_budgateway rss raw|raw-wire|sdk BASE REQUESTS CONCURRENCY
 //       one side of figure 5, alone in its process; prints its peak RSS
 //   bench_budgateway one WHAT BASE COUNT
-//       one run of one side, for a profiler; WHAT is raw-many, sdk-many,
-//       raw-seq, sdk-seq, raw-big, sdk-big, raw-stream or sdk-stream
+//       one run of one side, for a profiler; WHAT is SIDE-RUN, SIDE one of
+//       raw, wire (raw with the SDK's header lines) and sdk, RUN one of
+//       many, seq, big and stream
 #include <sched.h>
 #include <sys/resource.h>
 
@@ -120,6 +123,10 @@ struct Figure {
   /// SDK/raw of each round, the two runs of a round back to back: the
   /// machine's load drifts less within a round than across rounds.
   std::vector<double> ratios;
+  /// The raw side sending the SDK's header lines, when the figure has one,
+  /// and SDK/that side of each round (also back to back).
+  std::vector<double> wire;
+  std::vector<double> wire_ratios;
   bool valid = true;
 };
 
@@ -149,8 +156,15 @@ void add_round(Figure& figure, double raw, double sdk) {
   figure.ratios.push_back(raw > 0 ? sdk / raw : 0);
 }
 
-bool met(const Figure& figure) {
-  const double value = ratio(figure);
+/// After add_round: the same round's wire-equal raw side.
+void add_wire_round(Figure& figure, double wire) {
+  const double sdk = figure.sdk.back();
+  figure.wire.push_back(wire);
+  figure.wire_ratios.push_back(wire > 0 ? sdk / wire : 0);
+}
+
+bool met(const Figure& figure, const std::vector<double>& ratios) {
+  const double value = median(ratios);
   return figure.valid && (figure.lower_is_better ? value <= figure.target
                                                  : value >= figure.target);
 }
@@ -201,17 +215,33 @@ bool same_work(const std::string& name, const RunResult& raw,
 
 using Runner = std::function<RunResult(std::size_t count)>;
 
-/// Warms both sides, then alternates which goes first each round so that
-/// neither always runs on a cooler (or hotter) machine.
+/// Warms every side, then alternates which goes first each round so that
+/// none always runs on a cooler (or hotter) machine. With a wire-equal raw
+/// side (`wire` not empty) the SDK runs between the two raw sides, raw
+/// first in even rounds and wire first in odd ones, so each ratio compares
+/// two runs back to back.
 void alternate(Figure& figure, int rounds, std::size_t count, const Runner& raw,
-               const Runner& sdk) {
+               const Runner& sdk, const Runner& wire = nullptr) {
+  const std::string wire_name = figure.name + " (raw with the SDK's headers)";
   const std::size_t warmup = std::max<std::size_t>(1, count / kWarmupDivisor);
-  figure.valid &=
-      same_work(figure.name + " (warm-up)", raw(warmup), sdk(warmup));
+  const RunResult sdk_warm = sdk(warmup);
+  figure.valid &= same_work(figure.name + " (warm-up)", raw(warmup), sdk_warm);
+  if (wire) {
+    figure.valid &= same_work(wire_name + " (warm-up)", wire(warmup), sdk_warm);
+  }
   for (int round = 0; round < rounds; ++round) {
     RunResult raw_result;
     RunResult sdk_result;
-    if (round % 2 == 0) {
+    RunResult wire_result;
+    if (wire) {
+      const Runner& first = round % 2 == 0 ? raw : wire;
+      const Runner& last = round % 2 == 0 ? wire : raw;
+      RunResult& first_result = round % 2 == 0 ? raw_result : wire_result;
+      RunResult& last_result = round % 2 == 0 ? wire_result : raw_result;
+      first_result = first(count);
+      sdk_result = sdk(count);
+      last_result = last(count);
+    } else if (round % 2 == 0) {
       raw_result = raw(count);
       sdk_result = sdk(count);
     } else {
@@ -222,7 +252,14 @@ void alternate(Figure& figure, int rounds, std::size_t count, const Runner& raw,
     add_round(figure, raw_result.rate(), sdk_result.rate());
     std::cerr << "  " << figure.name << " round " << round + 1 << ": raw "
               << format_value(raw_result.rate(), figure.unit) << ", SDK "
-              << format_value(sdk_result.rate(), figure.unit) << '\n';
+              << format_value(sdk_result.rate(), figure.unit);
+    if (wire) {
+      figure.valid &= same_work(wire_name, wire_result, sdk_result);
+      add_wire_round(figure, wire_result.rate());
+      std::cerr << ", raw with the SDK's headers "
+                << format_value(wire_result.rate(), figure.unit);
+    }
+    std::cerr << '\n';
   }
 }
 
@@ -244,6 +281,8 @@ Figure batch_figure(const Settings& settings) {
       make_figure("1. complete_many, 20k small, C=64", "req/s", kBatchTarget);
   RawMulti raw(raw_url(settings.base, kSmallPath), small_request_json(),
                kBatchConcurrency);
+  RawMulti wire(raw_url(settings.base, kSmallPath), small_request_json(),
+                kBatchConcurrency, Wire::SameAsSdk);
   const auto client = make_client(settings.base, kSmallPath, kBatchConcurrency);
   const std::vector<bg::CompletionRequest> requests(
       scaled(kBatchRequests, settings), small_request());
@@ -256,7 +295,8 @@ Figure batch_figure(const Settings& settings) {
         }
         const std::vector<bg::CompletionRequest> some(count, small_request());
         return sdk_many(client, some, kBatchConcurrency);
-      });
+      },
+      [&](std::size_t count) { return wire.run(count); });
   return figure;
 }
 
@@ -264,14 +304,15 @@ Figure sequential_figure(const Settings& settings) {
   Figure figure = make_figure("2. sequential complete(), 5k small", "req/s",
                               kSequentialTarget);
   RawEasy raw(raw_url(settings.base, kSmallPath), small_request_json());
+  RawEasy wire(raw_url(settings.base, kSmallPath), small_request_json(),
+               Wire::SameAsSdk);
   const auto client = make_client(settings.base, kSmallPath, 1);
   const auto request = small_request();
   alternate(
       figure, settings.rounds, scaled(kSequentialRequests, settings),
       [&](std::size_t count) { return raw.run_small(count); },
-      [&](std::size_t count) {
-        return sdk_sequential(client, request, count);
-      });
+      [&](std::size_t count) { return sdk_sequential(client, request, count); },
+      [&](std::size_t count) { return wire.run_small(count); });
   return figure;
 }
 
@@ -279,12 +320,15 @@ Figure stream_figure(const Settings& settings) {
   Figure figure =
       make_figure("3. stream, 20,001 chunks", "chunks/s", kStreamTarget);
   RawEasy raw(raw_url(settings.base, kStreamPath), stream_request_json());
+  RawEasy wire(raw_url(settings.base, kStreamPath), stream_request_json(),
+               Wire::SameAsSdk);
   const auto client = make_client(settings.base, kStreamPath, 1);
   const auto request = stream_request();
   alternate(
       figure, settings.rounds, scaled(kStreamRepeats, settings),
       [&](std::size_t count) { return raw.run_stream(count); },
-      [&](std::size_t count) { return sdk_stream(client, request, count); });
+      [&](std::size_t count) { return sdk_stream(client, request, count); },
+      [&](std::size_t count) { return wire.run_stream(count); });
   return figure;
 }
 
@@ -292,12 +336,15 @@ Figure big_figure(const Settings& settings) {
   Figure figure =
       make_figure("4. 160 KB logprobs complete()", "resp/s", kBigTarget);
   RawEasy raw(raw_url(settings.base, kBigPath), big_request_json());
+  RawEasy wire(raw_url(settings.base, kBigPath), big_request_json(),
+               Wire::SameAsSdk);
   const auto client = make_client(settings.base, kBigPath, 1);
   const auto request = big_request();
   alternate(
       figure, settings.rounds, scaled(kBigRequests, settings),
       [&](std::size_t count) { return raw.run_big(count); },
-      [&](std::size_t count) { return sdk_big(client, request, count); });
+      [&](std::size_t count) { return sdk_big(client, request, count); },
+      [&](std::size_t count) { return wire.run_big(count); });
   return figure;
 }
 
@@ -321,8 +368,9 @@ long peak_rss_kib() {
 int rss_child(const std::string& side, const std::string& base,
               std::size_t total, std::size_t concurrency) {
   RunResult result;
-  if (side == "raw") {
-    RawMulti raw(raw_url(base, kSmallPath), small_request_json(), concurrency);
+  if (side == "raw" || side == "raw-wire") {
+    RawMulti raw(raw_url(base, kSmallPath), small_request_json(), concurrency,
+                 side == "raw" ? Wire::Plain : Wire::SameAsSdk);
     result = raw.run(total);
   } else {
     const auto client = make_client(base, kSmallPath, concurrency);
@@ -367,22 +415,28 @@ Figure rss_figure(const Settings& settings) {
                               kRssTarget, /*lower_is_better=*/true);
   const std::size_t total = scaled(kRssRequests, settings);
   for (int round = 0; round < kRssRounds; ++round) {
+    // The SDK between the two raw sides, as alternate() runs them.
     const bool raw_first = round % 2 == 0;
     const auto first =
-        run_rss_child(raw_first ? "raw" : "sdk", settings, total);
-    const auto second =
-        run_rss_child(raw_first ? "sdk" : "raw", settings, total);
-    const auto& raw = raw_first ? first : second;
-    const auto& sdk = raw_first ? second : first;
-    if (raw.peak_rss_kib < 0 || sdk.peak_rss_kib < 0 || raw.ok != total ||
-        sdk.ok != total || raw.checksum != sdk.checksum) {
-      std::cerr << figure.name << ": a child failed or read different data\n";
-      figure.valid = false;
+        run_rss_child(raw_first ? "raw" : "raw-wire", settings, total);
+    const auto sdk = run_rss_child("sdk", settings, total);
+    const auto last =
+        run_rss_child(raw_first ? "raw-wire" : "raw", settings, total);
+    const auto& raw = raw_first ? first : last;
+    const auto& wire = raw_first ? last : first;
+    for (const ChildReport* side : {&raw, &wire}) {
+      if (side->peak_rss_kib < 0 || sdk.peak_rss_kib < 0 || side->ok != total ||
+          sdk.ok != total || side->checksum != sdk.checksum) {
+        std::cerr << figure.name << ": a child failed or read different data\n";
+        figure.valid = false;
+      }
     }
     add_round(figure, static_cast<double>(raw.peak_rss_kib) / kKibPerMib,
               static_cast<double>(sdk.peak_rss_kib) / kKibPerMib);
+    add_wire_round(figure, static_cast<double>(wire.peak_rss_kib) / kKibPerMib);
     std::cerr << "  " << figure.name << " round " << round + 1 << ": raw "
               << figure.raw.back() << " MiB, SDK " << figure.sdk.back()
+              << " MiB, raw with the SDK's headers " << figure.wire.back()
               << " MiB\n";
   }
   return figure;
@@ -422,27 +476,39 @@ void sweep(const Settings& settings, std::vector<Figure>& rows) {
   std::cerr << "wrote " << settings.dat_file << '\n';
 }
 
+/// One row: `raw` is either raw side, `ratios` SDK over it.
+void print_row(const Figure& figure, const std::string& name,
+               const std::vector<double>& raw,
+               const std::vector<double>& ratios) {
+  const auto [low, high] = std::minmax_element(ratios.begin(), ratios.end());
+  std::printf("| %s | %s | %s | %.2f | %.2f-%.2f | %s %.2f | %s |\n",
+              name.c_str(), format_value(median(raw), figure.unit).c_str(),
+              format_value(median(figure.sdk), figure.unit).c_str(),
+              median(ratios), ratios.empty() ? 0 : *low,
+              ratios.empty() ? 0 : *high,
+              figure.lower_is_better ? "<=" : ">=", figure.target,
+              !figure.valid         ? "INVALID"
+              : met(figure, ratios) ? "yes"
+                                    : "no");
+}
+
 void print_table(const std::vector<Figure>& figures) {
   std::printf(
       "| figure | raw | SDK | SDK/raw | rounds' SDK/raw | target | met |\n");
   std::printf("|---|---:|---:|---:|---:|---:|---|\n");
   for (const auto& figure : figures) {
-    const auto [low, high] =
-        std::minmax_element(figure.ratios.begin(), figure.ratios.end());
-    std::printf("| %s | %s | %s | %.2f | %.2f-%.2f | %s %.2f | %s |\n",
-                figure.name.c_str(),
-                format_value(median(figure.raw), figure.unit).c_str(),
-                format_value(median(figure.sdk), figure.unit).c_str(),
-                ratio(figure), figure.ratios.empty() ? 0 : *low,
-                figure.ratios.empty() ? 0 : *high,
-                figure.lower_is_better ? "<=" : ">=", figure.target,
-                !figure.valid ? "INVALID"
-                : met(figure) ? "yes"
-                              : "no");
+    print_row(figure, figure.name, figure.raw, figure.ratios);
+    if (figure.wire.empty()) continue;
+    // "1. complete_many ..." -> "1w. same, raw with the SDK's headers"
+    const std::string number = figure.name.substr(0, figure.name.find('.'));
+    print_row(figure, number + "w. same, raw with the SDK's headers",
+              figure.wire, figure.wire_ratios);
   }
   std::printf(
       "\nraw, SDK: medians of the rounds; SDK/raw: median of each round's "
-      "ratio.\n");
+      "ratio.\nNw rows: the raw side sends the SDK's header lines "
+      "(User-Agent, Accept,\nAccept-Encoding: gzip, a fresh x-request-id): "
+      "SDK/raw is what the SDK itself adds.\n");
 }
 
 void print_sweep(const std::vector<Figure>& rows) {
@@ -497,27 +563,31 @@ int run_all(const Settings& settings) {
 int run_one(const std::string& what, const std::string& base,
             std::size_t count) {
   RunResult result;
-  if (what == "raw-many") {
+  // raw-RUN and wire-RUN: the two raw sides.
+  const bool raw = what.rfind("raw-", 0) == 0 || what.rfind("wire-", 0) == 0;
+  const Wire wire = what.rfind("wire-", 0) == 0 ? Wire::SameAsSdk : Wire::Plain;
+  const std::string run = what.substr(what.find('-') + 1);
+  if (raw && run == "many") {
     result = RawMulti(raw_url(base, kSmallPath), small_request_json(),
-                      kBatchConcurrency)
+                      kBatchConcurrency, wire)
                  .run(count);
   } else if (what == "sdk-many") {
     const std::vector<bg::CompletionRequest> requests(count, small_request());
     result = sdk_many(make_client(base, kSmallPath, kBatchConcurrency),
                       requests, kBatchConcurrency);
-  } else if (what == "raw-seq") {
-    result = RawEasy(raw_url(base, kSmallPath), small_request_json())
+  } else if (raw && run == "seq") {
+    result = RawEasy(raw_url(base, kSmallPath), small_request_json(), wire)
                  .run_small(count);
   } else if (what == "sdk-seq") {
     result = sdk_sequential(make_client(base, kSmallPath, 1), small_request(),
                             count);
-  } else if (what == "raw-big") {
-    result =
-        RawEasy(raw_url(base, kBigPath), big_request_json()).run_big(count);
+  } else if (raw && run == "big") {
+    result = RawEasy(raw_url(base, kBigPath), big_request_json(), wire)
+                 .run_big(count);
   } else if (what == "sdk-big") {
     result = sdk_big(make_client(base, kBigPath, 1), big_request(), count);
-  } else if (what == "raw-stream") {
-    result = RawEasy(raw_url(base, kStreamPath), stream_request_json())
+  } else if (raw && run == "stream") {
+    result = RawEasy(raw_url(base, kStreamPath), stream_request_json(), wire)
                  .run_stream(count);
   } else if (what == "sdk-stream") {
     result =
@@ -539,7 +609,8 @@ int usage() {
                "       bench_budgateway run BASE [--rounds N] [--scale X] "
                "[--only DIGITS] [--dat FILE]\n"
                "           [--server-cpu N --client-cpu M]\n"
-               "       bench_budgateway rss raw|sdk BASE REQUESTS CONCURRENCY\n"
+               "       bench_budgateway rss raw|raw-wire|sdk BASE REQUESTS "
+               "CONCURRENCY\n"
                "       bench_budgateway one WHAT BASE COUNT\n";
   return 2;
 }

@@ -2,13 +2,17 @@
 # Per request (or per chunk) for each side of figures 1-4: instructions
 # (callgrind) and raw/SDK, the throughput ratio a CPU-bound client would
 # see; heap allocations (memcheck's totals); system calls (strace -c).
+# Three sides: raw (two header lines, the floor), wire (raw sending the
+# SDK's header lines: User-Agent, Accept, Accept-Encoding: gzip, a fresh
+# x-request-id; wire/SDK is what the SDK itself adds) and the SDK.
 # Unlike wall-clock times these repeat. Each side runs twice, with a small
 # and a large count, and the difference is divided by the difference in
 # count, so start-up, connecting and warm-up cancel out. Keeps the
 # callgrind files for callgrind_annotate.
 #
 # usage: bench/profile.sh [OUT_DIR]
-# Environment: BENCH_PROF_BUILD (default build/bench-prof: -O2 -g).
+# Environment: BENCH_PROF_BUILD (default build/bench-prof: -O2 -g),
+# BENCH_JOBS (build jobs, default all CPUs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -20,7 +24,7 @@ bash "$root/scripts/install-deps.sh" nginx-light valgrind strace curl
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DBUDGATEWAY_BUILD_TESTS=OFF -DBUDGATEWAY_BUILD_EXAMPLES=OFF \
   -DBUDGATEWAY_BUILD_BENCH=ON >"$out/cmake.log"
-cmake --build "$build" --target bench_budgateway -j "$(nproc)" >>"$out/cmake.log" ||
+cmake --build "$build" --target bench_budgateway -j "${BENCH_JOBS:-$(nproc)}" >>"$out/cmake.log" ||
   { tail -50 "$out/cmake.log"; exit 1; }
 bench="$build/bench/bench_budgateway"
 
@@ -64,18 +68,26 @@ runs=(
   "stream 1 3 20001"
   "big 5 25 1"
 )
-printf "%-7s %12s %12s %8s %10s %10s %9s %9s\n" run "raw instr" "SDK instr" \
-  "raw/SDK" "raw allocs" "SDK allocs" "raw sys" "SDK sys"
+# X/SDK of two instruction counts
+over() { awk -v x="$1" -v s="$2" 'BEGIN { printf "%.2f", x / s }'; }
+head_format="%-7s %11s %11s %11s %8s %9s %7s %7s %7s %7s %7s %7s\n"
+row_format="%-7s %11.0f %11.0f %11.0f %8s %9s %7s %7s %7s %7s %7s %7s\n"
+# shellcheck disable=SC2059
+printf "$head_format" "" "instr" "" "" "" "" allocs "" "" syscalls "" ""
+# shellcheck disable=SC2059
+printf "$head_format" run raw wire SDK raw/SDK wire/SDK raw wire SDK raw wire SDK
 for run in "${runs[@]}"; do
   read -r what small large per <<<"$run"
   row=()
   for metric in instructions allocations syscalls; do
-    for side in raw sdk; do
+    for side in raw wire sdk; do
       row+=("$(per_unit "$metric" "$side-$what" "$small" "$large" "$per")")
     done
   done
-  printf "%-7s %12.0f %12.0f %8s %10s %10s %9s %9s\n" "$what" "${row[0]}" "${row[1]}" \
-    "$(awk -v r="${row[0]}" -v s="${row[1]}" 'BEGIN { printf "%.2f", r / s }')" \
-    "${row[2]}" "${row[3]}" "${row[4]}" "${row[5]}"
+  # shellcheck disable=SC2059
+  printf "$row_format" "$what" "${row[0]}" "${row[1]}" "${row[2]}" \
+    "$(over "${row[0]}" "${row[2]}")" "$(over "${row[1]}" "${row[2]}")" \
+    "${row[3]}" "${row[4]}" "${row[5]}" "${row[6]}" "${row[7]}" "${row[8]}"
 done
-echo "per request (per chunk for stream); callgrind files: $out/cg.*"
+echo "per request (per chunk for stream); wire: raw with the SDK's header lines;"
+echo "X/SDK: instructions of X over the SDK's. callgrind files: $out/cg.*"

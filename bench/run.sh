@@ -9,7 +9,8 @@
 #   --scale 0.2 runs a fifth of every request count (a smoke test). Only a
 #   run without --rounds, --scale or --only rewrites bench/concurrency.*.
 # Environment: BENCH_BUILD (build directory, default build/bench, the
-# `bench` preset's), BENCH_WORK (scratch directory, default a new /tmp dir).
+# `bench` preset's), BENCH_WORK (scratch directory, default a new /tmp dir),
+# BENCH_JOBS (build jobs, default all CPUs).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
@@ -42,7 +43,7 @@ echo "== build ($build)"
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release \
   -DBUDGATEWAY_BUILD_TESTS=OFF -DBUDGATEWAY_BUILD_EXAMPLES=OFF \
   -DBUDGATEWAY_BUILD_BENCH=ON >"$work/cmake.log"
-cmake --build "$build" --target bench_budgateway -j "$(nproc)" >>"$work/cmake.log" ||
+cmake --build "$build" --target bench_budgateway -j "${BENCH_JOBS:-$(nproc)}" >>"$work/cmake.log" ||
   { tail -50 "$work/cmake.log"; exit 1; }
 bench="$build/bench/bench_budgateway"
 
