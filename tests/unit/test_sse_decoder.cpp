@@ -508,3 +508,37 @@ TEST_CASE("A reader's recycled buffers are reused, not reallocated", "[sse]") {
     event.data.reserve(4096);
   }
 }
+
+TEST_CASE("A reader that never empties the queue reads every event", "[sse]") {
+  // One event stays queued behind the one read, so the decoder must drop
+  // what was read while events are still queued, and keep the rest right.
+  SseDecoder decoder;
+  const auto frame = [](int n) {
+    return "data: " + std::to_string(n) + std::string(1000, 'x') + "\n\n";
+  };
+  REQUIRE(decoder.feed(frame(0)));
+  int next = 0;
+  for (int n = 1; n < 200; ++n) {
+    REQUIRE(decoder.feed(frame(n)));
+    REQUIRE(decoder.has_event());
+    SseEvent event;
+    decoder.pop_event(event);
+    CHECK(event.data == std::to_string(next) + std::string(1000, 'x'));
+    ++next;
+  }
+  REQUIRE(decoder.has_event());
+  CHECK(decoder.pop_event().data == "199" + std::string(1000, 'x'));
+  CHECK_FALSE(decoder.has_event());
+}
+
+TEST_CASE("Events queued before an oversized one stay readable", "[sse]") {
+  SseDecoder decoder(64);
+  CHECK_FALSE(
+      decoder.feed("data: one\n\ndata: two\n\ndata: " + std::string(100, 'x')));
+  CHECK(decoder.failed());
+  REQUIRE(decoder.has_event());
+  CHECK(decoder.pop_event().data == "one");
+  REQUIRE(decoder.has_event());
+  CHECK(decoder.pop_event().data == "two");
+  CHECK_FALSE(decoder.has_event());
+}
