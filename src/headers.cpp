@@ -5,7 +5,16 @@
 
 namespace budgateway {
 
+namespace {
+
+/// Room for the headers of a typical response (a dozen or so), made with
+/// the first one instead of in five steps as they arrive.
+constexpr std::size_t kTypicalHeaders = 16;
+
+}  // namespace
+
 void ResponseHeaders::add(std::string_view name, std::string_view value) {
+  if (entries_.capacity() == 0) entries_.reserve(kTypicalHeaders);
   std::string lowered(name);
   for (char& c : lowered) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
