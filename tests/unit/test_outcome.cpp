@@ -63,6 +63,19 @@ TEST_CASE("rate_signal reads a spent limit and its reset time", "[outcome]") {
   CHECK(negative.exhausted_until->time_since_epoch() == 0s);
 }
 
+TEST_CASE("rate_signal clamps a hostile reset time instead of overflowing",
+          "[outcome]") {
+  // Far beyond what system_clock's nanoseconds hold (year 2262): the pause
+  // is "very long", never a time that wrapped around into the past.
+  for (const char* reset : {"9223372036854775807", "99999999999"}) {
+    CAPTURE(reset);
+    const RateSignal far = rate_signal(nullptr, rate_headers("1", "0", reset));
+    REQUIRE(far.exhausted_until);
+    CHECK(*far.exhausted_until > std::chrono::system_clock::now() +
+                                     std::chrono::hours(24 * 365 * 100));
+  }
+}
+
 TEST_CASE("rate_signal marks a rate-limit error and its wait", "[outcome]") {
   ErrorInfo info;
   info.code = ErrorCode::RateLimited;
