@@ -16,7 +16,12 @@ std::vector<Result<CompletionResponse>> Connection::complete_many(
   std::vector<Result<CompletionResponse>> results;
   results.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    results.push_back(complete(requests[i], {}));
+    if (options.call.cancellation.cancelled()) {
+      results.emplace_back(
+          Error(ErrorCode::Cancelled, "the batch was cancelled"));
+    } else {
+      results.push_back(complete(requests[i], options.call));
+    }
     if (options.on_result) options.on_result(i, results.back());
   }
   return results;

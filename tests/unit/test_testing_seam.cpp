@@ -9,6 +9,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -166,4 +167,66 @@ TEST_CASE("the async and batch calls work on any Connection", "[seam]") {
   REQUIRE(text.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   CHECK(text.get() == "s1s2");
   CHECK(chunks == 2);
+}
+
+namespace {
+
+/// A Connection of the user's own: answers every call, records what it got.
+class RecordingConnection final : public bg::Connection {
+ public:
+  bg::Result<bg::CompletionResponse> complete(
+      const bg::CompletionRequest& /*request*/,
+      const bg::CallOptions& options) override {
+    timeouts.push_back(options.timeout);
+    cancelled_when_called.push_back(options.cancellation.cancelled());
+    return answer("ok");
+  }
+  bg::CompletionStream stream(const bg::CompletionRequest& /*request*/,
+                              const bg::CallOptions& /*options*/) override {
+    return bg::testing::make_stream({});
+  }
+  std::vector<std::optional<std::chrono::milliseconds>> timeouts;
+  std::vector<bool> cancelled_when_called;
+};
+
+}  // namespace
+
+TEST_CASE("the default batch gives BatchOptions::call to every item",
+          "[seam]") {
+  auto connection = std::make_shared<RecordingConnection>();
+  bg::Client client(connection);
+  bg::BatchOptions batch;
+  batch.call.timeout = std::chrono::milliseconds(1234);
+  const auto results =
+      client.complete_many({request("1"), request("2"), request("3")}, batch);
+  REQUIRE(results.size() == 3);
+  CHECK(connection->timeouts ==
+        std::vector<std::optional<std::chrono::milliseconds>>(
+            3, std::chrono::milliseconds(1234)));
+}
+
+TEST_CASE("cancelling the default batch ends the items not yet started",
+          "[seam]") {
+  auto connection = std::make_shared<RecordingConnection>();
+  bg::Client client(connection);
+  bg::CancellationSource source;
+  bg::BatchOptions batch;
+  batch.call.cancellation = source.token();
+  std::vector<std::size_t> reported;
+  batch.on_result = [&](std::size_t index, const auto&) {
+    reported.push_back(index);
+    if (index == 1) source.cancel();
+  };
+  const auto results = client.complete_many(
+      {request("1"), request("2"), request("3"), request("4")}, batch);
+  REQUIRE(results.size() == 4);
+  CHECK(results[0]);
+  CHECK(results[1]);
+  for (std::size_t i = 2; i < 4; ++i) {
+    REQUIRE_FALSE(results[i]);
+    CHECK(results[i].error().code() == bg::ErrorCode::Cancelled);
+  }
+  // Only the first two reached the connection; every item was reported.
+  CHECK(connection->cancelled_when_called == std::vector<bool>{false, false});
+  CHECK(reported == std::vector<std::size_t>{0, 1, 2, 3});
 }
