@@ -230,3 +230,28 @@ TEST_CASE("cancelling the default batch ends the items not yet started",
   CHECK(connection->cancelled_when_called == std::vector<bool>{false, false});
   CHECK(reported == std::vector<std::size_t>{0, 1, 2, 3});
 }
+
+TEST_CASE("a list stream has the headers it was made with", "[seam]") {
+  bg::ResponseHeaders headers;
+  headers.add("x-request-id", "req-list");
+  auto stream = bg::testing::make_stream({chunk("a")}, headers);
+  CHECK(stream.headers().get("x-request-id") == "req-list");
+  const auto folded = stream.collect();
+  REQUIRE(folded);
+  CHECK(folded->headers().get("x-request-id") == "req-list");
+  CHECK(folded->object == "text_completion");
+}
+
+TEST_CASE("the FakeConnection records stream requests too", "[seam]") {
+  auto fake = std::make_shared<bg::testing::FakeConnection>();
+  fake->push_stream({chunk("x")});
+  bg::Client client(fake);
+  CHECK(client.stream(request("streamed")).collect());
+  CHECK(client.stream(request("unanswered")).collect().error().code() ==
+        bg::ErrorCode::InvalidArgument);
+  REQUIRE(fake->requests().size() == 2);
+  CHECK(std::get<std::string>(fake->requests()[0].prompt.value()) ==
+        "streamed");
+  CHECK(std::get<std::string>(fake->requests()[1].prompt.value()) ==
+        "unanswered");
+}
