@@ -191,6 +191,25 @@ TEST_CASE("a stream's attempt with no head is logged with its failure",
         std::string::npos);
 }
 
+TEST_CASE("the key is redacted from every log line, even in the URL's path",
+          "[outcome][logging]") {
+  // Some gateways take the key in the path; log lines show the path.
+  Logged log;
+  auto o = log.options();
+  o.base_url = "http://127.0.0.1:9/sk-test-key/v1";
+  auto [context, prepared] = prepare(o, false);
+  UnaryCall call(context, prepared);
+  play(call, kT0, 503, json_headers(), "{}");
+  REQUIRE(call.next(kT0).need == Need::Wait);
+  REQUIRE(log.lines.size() >= 2);  // the attempt and the retry
+  for (const auto& [level, line] : log.lines) {
+    INFO(line);
+    CHECK(line.find("sk-test-key") == std::string::npos);
+    CHECK(line.find("http://127.0.0.1:9/[REDACTED]/v1/completions") !=
+          std::string::npos);
+  }
+}
+
 TEST_CASE("a cancelled call logs no failure", "[outcome][logging]") {
   Logged log;
   CancellationSource source;
