@@ -333,12 +333,14 @@ TEST_CASE("an announced element stays until it is consumed", "[stream_call]") {
   // Two events decoded, none announced: the driver need not pump first.
   CHECK(call.has_buffered());
   REQUIRE(call.next(kT0).need == Need::Element);
+  CHECK(call.has_buffered());
   REQUIRE(call.next(kT0).need == Need::Element);  // asking again: the same
   CHECK((*call.element())->choices.at(0).text == "a");
   call.consume();
   CHECK(call.element() == nullptr);
   CHECK(call.has_buffered());  // "b" is still decoded
   REQUIRE(call.next(kT0).need == Need::Element);
+  CHECK(call.has_buffered());  // announced, though nothing is left decoded
   CHECK((*call.element())->choices.at(0).text == "b");
   call.consume();
   CHECK_FALSE(call.has_buffered());
@@ -350,9 +352,11 @@ TEST_CASE("a stream that ended stays Done and ignores a late failure",
   auto [context, prepared] = prepare(options(), true);
   StreamCall call(context, prepared);
   play(call, kT0, 200, sse_headers(), chunk_event("a") + kDoneEvent);
+  call.on_body(chunk_event("after the end"), kT0);
   const Drained got = drain(call, kT0);
   REQUIRE(got.last == Need::Done);
   CHECK_FALSE(got.error);
+  CHECK_FALSE(call.has_buffered());
   CHECK(call.next(kT0 + 1s).need == Need::Done);
   // A driver that stops the stream after its end reports nothing new.
   call.fail(Error(ErrorCode::Cancelled, "late"), kT0 + 1s);
@@ -376,6 +380,8 @@ TEST_CASE("after [DONE] the connection is drained for a while, then dropped",
   CHECK(draining.until == kT0 + 1s);
   CHECK(call.wants_transfer());
   call.on_body(chunk_event("late"), kT0 + 500ms);
+  // What arrives now is no element: the driver keeps reading.
+  CHECK_FALSE(call.has_buffered());
   CHECK(call.next(kT0 + 500ms).need == Need::Transfer);
   // A server that holds the connection open longer loses it: the stream is
   // done, cleanly.
@@ -508,6 +514,8 @@ TEST_CASE("a malformed chunk ends the stream with a Protocol error",
   CHECK(got.error->code() == ErrorCode::Protocol);
   CHECK(got.error->http_status() == 200);
   CHECK(got.error->request_id() == "req-bad-chunk");
+  // "b" was decoded too, but it is no element of a stream that ended.
+  CHECK_FALSE(call.has_buffered());
   CHECK_FALSE(call.wants_transfer());
 }
 
