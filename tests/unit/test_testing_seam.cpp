@@ -7,10 +7,14 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
+#include <thread>
 #include <variant>
 #include <vector>
 
@@ -254,4 +258,81 @@ TEST_CASE("the FakeConnection records stream requests too", "[seam]") {
         "streamed");
   CHECK(std::get<std::string>(fake->requests()[1].prompt.value()) ==
         "unanswered");
+}
+
+namespace {
+
+/// What a StreamHandler saw, set once its stream ended (or after 10 s).
+struct Seen {
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<std::string> chunks;
+  std::vector<bg::Result<bg::CompletionResponse>> ends;
+
+  bool wait_for_end() {
+    std::unique_lock<std::mutex> lock(mutex);
+    return changed.wait_for(lock, std::chrono::seconds(10),
+                            [&] { return !ends.empty(); });
+  }
+  void end(bg::Result<bg::CompletionResponse> result) {
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      ends.push_back(std::move(result));
+    }
+    changed.notify_all();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the default stream_async hands over each chunk, then the error",
+          "[seam]") {
+  auto fake = std::make_shared<bg::testing::FakeConnection>();
+  fake->push_stream({chunk("a"), bg::Error(bg::ErrorCode::Connection, "cut")});
+  bg::Client client(fake);
+  auto seen = std::make_shared<Seen>();
+  bg::StreamHandler handler;
+  handler.on_chunk = [seen](const bg::CompletionChunk& c) {
+    std::lock_guard<std::mutex> lock(seen->mutex);
+    seen->chunks.push_back(c.choices.at(0).text);
+  };
+  handler.on_end = [seen](bg::Result<bg::CompletionResponse> r) {
+    seen->end(std::move(r));
+  };
+  client.stream_async(request("s"), std::move(handler));
+  REQUIRE(seen->wait_for_end());
+  std::lock_guard<std::mutex> lock(seen->mutex);
+  CHECK(seen->chunks == std::vector<std::string>{"a"});
+  REQUIRE(seen->ends.size() == 1);
+  REQUIRE_FALSE(seen->ends[0]);
+  CHECK(seen->ends[0].error().code() == bg::ErrorCode::Connection);
+}
+
+TEST_CASE("a default stream_async handler with only on_end gets the fold",
+          "[seam]") {
+  auto fake = std::make_shared<bg::testing::FakeConnection>();
+  fake->push_stream({chunk("x"), chunk("y")});
+  bg::Client client(fake);
+  auto seen = std::make_shared<Seen>();
+  bg::StreamHandler handler;
+  handler.on_end = [seen](bg::Result<bg::CompletionResponse> r) {
+    seen->end(std::move(r));
+  };
+  client.stream_async(request("s"), std::move(handler));
+  REQUIRE(seen->wait_for_end());
+  std::lock_guard<std::mutex> lock(seen->mutex);
+  REQUIRE(seen->ends.size() == 1);
+  REQUIRE(seen->ends[0]);
+  CHECK(seen->ends[0]->choices.at(0).text == "xy");
+}
+
+TEST_CASE("a stream move-assigned over another takes its place", "[seam]") {
+  auto stream = bg::testing::make_stream({chunk("old")});
+  auto other = bg::testing::make_stream({chunk("new")});
+  CHECK((*stream.begin())->choices.at(0).text == "old");
+  stream = std::move(other);
+  CHECK(other.begin() == other.end());  // NOLINT(bugprone-use-after-move)
+  const auto folded = stream.collect();
+  REQUIRE(folded);
+  CHECK(folded->choices.at(0).text == "new");
 }
