@@ -326,6 +326,43 @@ TEST_CASE("a default stream_async handler with only on_end gets the fold",
   CHECK(seen->ends[0]->choices.at(0).text == "xy");
 }
 
+TEST_CASE("a throwing callback on the default stream_async gets one end",
+          "[seam]") {
+  const bool throw_in_chunk = GENERATE(true, false);
+  CAPTURE(throw_in_chunk);
+  auto fake = std::make_shared<bg::testing::FakeConnection>();
+  fake->push_stream({chunk("a"), chunk("b")});
+  bg::Client client(fake);
+  auto seen = std::make_shared<Seen>();
+  bg::StreamHandler handler;
+  handler.on_chunk = [seen, throw_in_chunk](const bg::CompletionChunk& c) {
+    {
+      std::lock_guard<std::mutex> lock(seen->mutex);
+      seen->chunks.push_back(c.choices.at(0).text);
+    }
+    if (throw_in_chunk) throw std::runtime_error("chunk handler failed");
+  };
+  handler.on_end = [seen,
+                    throw_in_chunk](bg::Result<bg::CompletionResponse> r) {
+    seen->end(std::move(r));
+    if (!throw_in_chunk) throw std::runtime_error("end handler failed");
+  };
+  client.stream_async(request("s"), std::move(handler));
+  REQUIRE(seen->wait_for_end());
+  // Long enough for a second end to arrive, were there one.
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  std::lock_guard<std::mutex> lock(seen->mutex);
+  REQUIRE(seen->ends.size() == 1);
+  if (throw_in_chunk) {
+    CHECK(seen->chunks == std::vector<std::string>{"a"});
+    REQUIRE_FALSE(seen->ends[0]);
+    CHECK(seen->ends[0].error().code() == bg::ErrorCode::InvalidArgument);
+  } else {
+    CHECK(seen->chunks == std::vector<std::string>{"a", "b"});
+    CHECK(seen->ends[0]);
+  }
+}
+
 TEST_CASE("a stream move-assigned over another takes its place", "[seam]") {
   auto stream = bg::testing::make_stream({chunk("old")});
   auto other = bg::testing::make_stream({chunk("new")});
