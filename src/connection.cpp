@@ -16,7 +16,12 @@ std::vector<Result<CompletionResponse>> Connection::complete_many(
   std::vector<Result<CompletionResponse>> results;
   results.reserve(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
-    results.push_back(complete(requests[i], {}));
+    if (options.call.cancellation.cancelled()) {
+      results.emplace_back(
+          Error(ErrorCode::Cancelled, "the batch was cancelled"));
+    } else {
+      results.push_back(complete(requests[i], options.call));
+    }
     if (options.on_result) options.on_result(i, results.back());
   }
   return results;
@@ -39,18 +44,24 @@ void Connection::stream_async(const CompletionRequest& request,
   std::thread([self = shared_from_this(), request, options,
                handler = std::move(handler)]() mutable {
     CompletionStream stream = self->stream(request, options);
+    // As on the real event loop: exactly one end, even when on_end throws.
+    bool ended = false;
+    auto end = [&](Result<CompletionResponse> result) {
+      ended = true;
+      if (handler.on_end) handler.on_end(std::move(result));
+    };
     try {
       for (auto& element : stream) {
         if (!element) {
-          if (handler.on_end) handler.on_end(element.error());
+          end(element.error());
           return;
         }
         if (handler.on_chunk) handler.on_chunk(*element);
       }
-      if (handler.on_end) handler.on_end(stream.collect());
+      end(stream.collect());
     } catch (...) {
-      // As on the real event loop: a throwing handler ends its stream.
-      if (handler.on_end) {
+      // A throwing on_chunk ends its stream.
+      if (!ended && handler.on_end) {
         try {
           handler.on_end(Error(ErrorCode::InvalidArgument,
                                "a StreamHandler callback threw an exception"));

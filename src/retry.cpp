@@ -43,6 +43,13 @@ std::optional<Millis> parse_non_negative(std::string_view text,
   double value = 0.0;
   const auto [end, error] =
       std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error == std::errc::result_out_of_range) {
+    // Only digits get here: beyond a double's range is "forever"; below
+    // its smallest value is a moment, rounded up like any fraction.
+    const bool large =
+        text.substr(0, dot).find_first_not_of('0') != std::string_view::npos;
+    return large ? Millis::max() : Millis(1);
+  }
   if (error != std::errc() || end != text.data() + text.size()) {
     return std::nullopt;
   }

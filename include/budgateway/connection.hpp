@@ -38,7 +38,8 @@ class BUDGATEWAY_EXPORT Connection
   virtual CompletionStream stream(const CompletionRequest& request,
                                   const CallOptions& options) = 0;
   /// Many completions, results in input order. Default: complete() on each
-  /// in turn, reporting each to on_result.
+  /// in turn with options.call, reporting each to on_result; once its
+  /// cancellation is cancelled, the items not yet started end Cancelled.
   virtual std::vector<Result<CompletionResponse>> complete_many(
       const std::vector<CompletionRequest>& requests,
       const BatchOptions& options);

@@ -174,8 +174,12 @@ RateSignal rate_signal(const Error* error, const ResponseHeaders& headers) {
   const auto remaining = header_number(headers, "x-ratelimit-remaining");
   const auto reset = header_number(headers, "x-ratelimit-reset");
   if (limit && remaining && reset && *limit != 0 && *remaining == 0) {
-    // Clamped so a hostile value cannot overflow the clock's nanoseconds.
-    constexpr long long kLatestReset = 100LL * 365 * 24 * 3600 * 50;
+    // Clamped so a hostile value cannot overflow the clock's nanoseconds:
+    // the latest whole second system_clock holds (year 2262 with gcc).
+    constexpr long long kLatestReset =
+        std::chrono::duration_cast<std::chrono::seconds>(
+            std::chrono::system_clock::duration::max())
+            .count();
     signal.exhausted_until = std::chrono::system_clock::time_point(
         std::chrono::seconds(std::clamp(*reset, 0LL, kLatestReset)));
   }

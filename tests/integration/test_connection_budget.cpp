@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <memory>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -94,6 +95,76 @@ TEST_CASE(
   CHECK(result.error().attempts() == 0);
   held.reset();  // the slot is free again
   CHECK(client.complete(request()));
+}
+
+TEST_CASE(
+    "with every connection held, a stream fails after its timeout and a "
+    "cancelled wait says Cancelled") {
+  bg::Client client = client_with(1);
+  std::optional<bg::CompletionStream> held;
+  held.emplace(client.stream(
+      request(), scenario("stream_idle", {{"x-fake-idle-ms", "10000"}})));
+  REQUIRE(*held->begin());
+
+  bg::CallOptions call;
+  call.timeout = 200ms;
+  auto stream = client.stream(request(), call);
+  std::vector<bg::Result<bg::CompletionChunk>> elements;
+  for (auto& element : stream) elements.push_back(element);
+  REQUIRE(elements.size() == 1);
+  REQUIRE_FALSE(elements[0]);
+  CHECK(elements[0].error().code() == bg::ErrorCode::Timeout);
+  CHECK(elements[0].error().message().find("max_connections") !=
+        std::string::npos);
+  CHECK(elements[0].error().attempts() == 0);
+
+  bg::CancellationSource source;
+  bg::CallOptions cancellable;
+  cancellable.cancellation = source.token();
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(100ms);
+    source.cancel();
+  });
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = client.complete(request(), cancellable);
+  canceller.join();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == bg::ErrorCode::Cancelled);
+  CHECK(since(start) < 5s);  // not the default timeout of 600 s
+  held.reset();
+  CHECK(client.complete(request()));
+}
+
+TEST_CASE("async calls cancelled while waiting for a slot end at once") {
+  bg::Client client = client_with(1);
+  std::optional<bg::CompletionStream> held;
+  held.emplace(client.stream(
+      request(), scenario("stream_idle", {{"x-fake-idle-ms", "10000"}})));
+  REQUIRE(*held->begin());
+  bg::CancellationSource source;
+  bg::CallOptions call;
+  call.cancellation = source.token();
+  auto future = client.complete_async(request(), call);
+  // Shared: should the test fail, the handler may outlive this scope.
+  auto stream_end =
+      std::make_shared<std::promise<bg::Result<bg::CompletionResponse>>>();
+  auto streamed = stream_end->get_future();
+  bg::StreamHandler handler;
+  handler.on_end = [stream_end](bg::Result<bg::CompletionResponse> result) {
+    stream_end->set_value(std::move(result));
+  };
+  client.stream_async(request(), std::move(handler), call);
+  // Both wait: the one slot is held for seconds yet.
+  CHECK(future.wait_for(200ms) == std::future_status::timeout);
+  source.cancel();
+  REQUIRE(future.wait_for(2s) == std::future_status::ready);
+  const auto result = future.get();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == bg::ErrorCode::Cancelled);
+  REQUIRE(streamed.wait_for(2s) == std::future_status::ready);
+  const auto ended = streamed.get();
+  REQUIRE_FALSE(ended);
+  CHECK(ended.error().code() == bg::ErrorCode::Cancelled);
 }
 
 TEST_CASE("a batch waits for slots that other calls hold") {

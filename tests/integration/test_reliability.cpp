@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -263,6 +264,40 @@ TEST_CASE("cancelling a batch ends every item promptly, started or not",
   }
   // The connection slots came back.
   CHECK(client.complete(request()));
+}
+
+TEST_CASE(
+    "cancelling a batch that waits to start its next item ends it at once",
+    "[reliability]") {
+  // Paced to one start a minute, the batch sleeps with no transfer in
+  // flight (nothing else would wake it for up to a second): only the
+  // cancellation itself can wake it promptly.
+  bg::Client client(options());
+  bg::CancellationSource source;
+  bg::BatchOptions batch;
+  batch.max_requests_per_minute = 1;
+  batch.call.cancellation = source.token();
+  std::atomic<Clock::rep> cancelled_at{0};
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(150ms);
+    cancelled_at = Clock::now().time_since_epoch().count();
+    source.cancel();
+  });
+  const auto results = client.complete_many(
+      std::vector<bg::CompletionRequest>(3, request()), batch);
+  const auto ended = Clock::now();
+  canceller.join();
+  const auto after_cancel =
+      ended - Clock::time_point(Clock::duration(cancelled_at.load()));
+  CAPTURE(std::chrono::duration_cast<std::chrono::milliseconds>(after_cancel)
+              .count());
+  CHECK(after_cancel < 450ms);
+  REQUIRE(results.size() == 3);
+  CHECK(results[0]);
+  for (std::size_t i = 1; i < 3; ++i) {
+    REQUIRE_FALSE(results[i]);
+    CHECK(results[i].error().code() == bg::ErrorCode::Cancelled);
+  }
 }
 
 namespace {

@@ -187,6 +187,20 @@ TEST_CASE("parse_retry_after saturates an enormous delay", "[retry]") {
         Millis::max());
 }
 
+TEST_CASE("parse_retry_after saturates a delay too long for a double",
+          "[retry]") {
+  // More digits than a double's range (about 1.8e308): still all digits,
+  // so the server asked for "forever", not for nothing.
+  const std::string forever(400, '9');
+  CHECK(retry_after_of({{"retry-after", forever}}) == Millis::max());
+  CHECK(retry_after_of({{"retry-after-ms", forever}}) == Millis::max());
+  CHECK(retry_after_of({{"retry-after", forever + ".5"}}) == Millis::max());
+  // And fewer than the smallest double: a moment, rounded up as ever.
+  const std::string moment = "0." + std::string(400, '0') + "1";
+  CHECK(retry_after_of({{"retry-after", moment}}) == Millis(1));
+  CHECK(retry_after_of({{"retry-after-ms", moment}}) == Millis(1));
+}
+
 TEST_CASE("parse_retry_after rejects negative and unreadable values",
           "[retry]") {
   const auto value =

@@ -315,3 +315,262 @@ TEST_CASE("a stream's first token is stamped when its bytes landed",
 
 }  // namespace
 }  // namespace budgateway::detail
+
+namespace budgateway::detail {
+namespace {
+
+// Branches of the stream machine no test above takes: each names the
+// behaviour a driver (or a reader) relies on.
+
+TEST_CASE("an announced element stays until it is consumed", "[stream_call]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, sse_headers(), kT0);
+  CHECK(call.element() == nullptr);
+  CHECK_FALSE(call.has_buffered());
+  call.on_body(chunk_event("a") + chunk_event("b"), kT0);
+  // Two events decoded, none announced: the driver need not pump first.
+  CHECK(call.has_buffered());
+  REQUIRE(call.next(kT0).need == Need::Element);
+  CHECK(call.has_buffered());
+  REQUIRE(call.next(kT0).need == Need::Element);  // asking again: the same
+  CHECK((*call.element())->choices.at(0).text == "a");
+  call.consume();
+  CHECK(call.element() == nullptr);
+  CHECK(call.has_buffered());  // "b" is still decoded
+  REQUIRE(call.next(kT0).need == Need::Element);
+  CHECK(call.has_buffered());  // announced, though nothing is left decoded
+  CHECK((*call.element())->choices.at(0).text == "b");
+  call.consume();
+  CHECK_FALSE(call.has_buffered());
+  CHECK(call.next(kT0).need == Need::Transfer);
+}
+
+TEST_CASE("a stream that ended stays Done and ignores a late failure",
+          "[stream_call]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  play(call, kT0, 200, sse_headers(), chunk_event("a") + kDoneEvent);
+  call.on_body(chunk_event("after the end"), kT0);
+  const Drained got = drain(call, kT0);
+  REQUIRE(got.last == Need::Done);
+  CHECK_FALSE(got.error);
+  CHECK_FALSE(call.has_buffered());
+  CHECK(call.next(kT0 + 1s).need == Need::Done);
+  // A driver that stops the stream after its end reports nothing new.
+  call.fail(Error(ErrorCode::Cancelled, "late"), kT0 + 1s);
+  CHECK(call.next(kT0 + 1s).need == Need::Done);
+  CHECK(call.element() == nullptr);
+}
+
+TEST_CASE("after [DONE] the connection is drained for a while, then dropped",
+          "[stream_call]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, sse_headers(), kT0);
+  // Events after [DONE] are not the stream's: they are read and dropped.
+  call.on_body(chunk_event("a") + kDoneEvent + chunk_event("after"), kT0);
+  REQUIRE(call.next(kT0).need == Need::Element);
+  call.consume();
+  // The body has not ended: the transfer may go on for one more second.
+  const Next draining = call.next(kT0);
+  CHECK(draining.need == Need::Transfer);
+  CHECK(draining.until == kT0 + 1s);
+  CHECK(call.wants_transfer());
+  call.on_body(chunk_event("late"), kT0 + 500ms);
+  // What arrives now is no element: the driver keeps reading.
+  CHECK_FALSE(call.has_buffered());
+  CHECK(call.next(kT0 + 500ms).need == Need::Transfer);
+  // A server that holds the connection open longer loses it: the stream is
+  // done, cleanly.
+  CHECK(call.next(kT0 + 1s).need == Need::Done);
+  CHECK_FALSE(call.wants_transfer());
+  CHECK(call.folded().choices.at(0).text == "a");
+}
+
+TEST_CASE("the body's end after [DONE] ends the stream at once",
+          "[stream_call]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, sse_headers(), kT0);
+  call.on_body(chunk_event("a") + kDoneEvent, kT0);
+  REQUIRE(call.next(kT0).need == Need::Element);
+  call.consume();
+  REQUIRE(call.next(kT0).need == Need::Transfer);
+  call.on_end(std::nullopt, kT0 + 10ms);
+  CHECK(call.next(kT0 + 10ms).need == Need::Done);
+  REQUIRE(call.timing());
+  CHECK(call.folded().choices.at(0).text == "a");
+}
+
+TEST_CASE("stream_deadline passing while draining after [DONE] is no error",
+          "[stream_call]") {
+  CallOptions call_options;
+  call_options.stream_deadline = 500ms;
+  auto [context, prepared] = prepare(options(), true, call_options);
+  StreamCall call(context, prepared);
+  REQUIRE(call.next(kT0).need == Need::Attempt);
+  call.on_start(kT0);
+  call.on_head(200, sse_headers(), kT0);
+  call.on_body(chunk_event("a") + kDoneEvent, kT0 + 400ms);
+  const Drained first = drain(call, kT0 + 400ms);
+  CHECK(first.text == "a");
+  REQUIRE(first.last == Need::Transfer);
+  const Drained rest = drain(call, kT0 + 600ms);
+  CHECK_FALSE(rest.error);
+  CHECK(rest.last == Need::Transfer);
+  CHECK(call.next(kT0 + 1400ms).need == Need::Done);
+}
+
+TEST_CASE("a stream with timeout 0 waits for its head without limit",
+          "[stream_call]") {
+  CallOptions call_options;
+  call_options.timeout = 0ms;
+  auto [context, prepared] = prepare(options(), true, call_options);
+  StreamCall call(context, prepared);
+  REQUIRE(call.next(kT0).need == Need::Attempt);
+  call.on_start(kT0);
+  const Next waiting = call.next(kT0 + std::chrono::hours(24));
+  CHECK(waiting.need == Need::Transfer);
+  CHECK(waiting.until == Clock::time_point::max());
+}
+
+TEST_CASE("a 2xx stream answer without a content type is a Protocol error",
+          "[stream_call][reliability]") {
+  auto o = options();
+  o.max_retries = 0;
+  auto [context, prepared] = prepare(o, true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, ResponseHeaders{}, kT0);
+  CHECK(call.on_body("data: {}\n\n", kT0));
+  call.on_end(std::nullopt, kT0);
+  const Drained got = drain(call, kT0);
+  CHECK(got.text.empty());
+  REQUIRE(got.error);
+  CHECK(got.error->code() == ErrorCode::Protocol);
+  CHECK(got.error->message() ==
+        "expected a text/event-stream answer, got \"no content type\"");
+}
+
+TEST_CASE("a JSON error object in a 2xx stream answer is the server's error",
+          "[stream_call][reliability]") {
+  auto o = options();
+  o.max_retries = 0;
+  auto [context, prepared] = prepare(o, true);
+  StreamCall call(context, prepared);
+  play(call, kT0, 200, json_headers(),
+       R"({"error":{"message":"model is loading","type":"server_error"}})");
+  const Drained got = drain(call, kT0);
+  REQUIRE(got.error);
+  CHECK(got.error->code() == ErrorCode::Server);
+  CHECK(got.error->message() == "model is loading");
+  CHECK(got.error->http_status() == 200);
+}
+
+TEST_CASE("a stream cut in the middle of an event says so",
+          "[stream_call][reliability]") {
+  auto o = options();
+  o.max_retries = 0;
+  auto [context, prepared] = prepare(o, true);
+  StreamCall call(context, prepared);
+  play(call, kT0, 200, sse_headers(), "data: {\"id\":");
+  const Drained got = drain(call, kT0);
+  REQUIRE(got.error);
+  CHECK(got.error->code() == ErrorCode::Protocol);
+  CHECK(got.error->message() ==
+        "the stream ended in the middle of an event, without [DONE]");
+}
+
+TEST_CASE("a stream cut after a chunk says the [DONE] was missing",
+          "[stream_call][reliability]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  play(call, kT0, 200, sse_headers(), chunk_event("a"));
+  const Drained got = drain(call, kT0);
+  CHECK(got.text == "a");
+  REQUIRE(got.error);
+  CHECK(got.error->code() == ErrorCode::Protocol);
+  CHECK(got.error->message() == "the stream ended without [DONE]");
+  CHECK(got.error->attempts() == 1);
+}
+
+TEST_CASE("a malformed chunk ends the stream with a Protocol error",
+          "[stream_call][reliability]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  auto head = sse_headers();
+  head.add("x-request-id", "req-bad-chunk");
+  call.on_head(200, std::move(head), kT0);
+  call.on_body(chunk_event("a") + "data: {not json\n\n" + chunk_event("b"),
+               kT0);
+  const Drained got = drain(call, kT0);
+  CHECK(got.text == "a");
+  REQUIRE(got.error);
+  CHECK(got.error->code() == ErrorCode::Protocol);
+  CHECK(got.error->http_status() == 200);
+  CHECK(got.error->request_id() == "req-bad-chunk");
+  // "b" was decoded too, but it is no element of a stream that ended.
+  CHECK_FALSE(call.has_buffered());
+  CHECK_FALSE(call.wants_transfer());
+}
+
+TEST_CASE("an error event's data is the message, typed Server unless it says",
+          "[stream_call]") {
+  const auto [data, code, message] =
+      GENERATE(table<std::string, ErrorCode, std::string>({
+          {"overloaded, try later", ErrorCode::Server, "overloaded, try later"},
+          {"", ErrorCode::Server, "the server reported an error in the stream"},
+          {R"({"error":{"type":"rate_limit_error"}})", ErrorCode::RateLimited,
+           "the server reported an error in the stream"},
+          {R"({"message":"quota","type":"insufficient_quota"})",
+           ErrorCode::QuotaExceeded, "quota"},
+      }));
+  CAPTURE(data);
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, sse_headers(), kT0);
+  call.on_body(chunk_event("a") + "event: error\ndata: " + data + "\n\n", kT0);
+  const Drained got = drain(call, kT0);
+  CHECK(got.text == "a");
+  REQUIRE(got.error);
+  CHECK(got.error->code() == code);
+  CHECK(got.error->message() == message);
+}
+
+TEST_CASE("data beginning with [DONE] but longer is a malformed end",
+          "[stream_call]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  play(call, kT0, 200, sse_headers(),
+       chunk_event("a") + "data: [DONE]x\n\n" + chunk_event("b"));
+  const Drained got = drain(call, kT0);
+  CHECK(got.text == "a");
+  REQUIRE(got.error);
+  CHECK(got.error->code() == ErrorCode::Protocol);
+  CHECK(got.error->message() == "malformed end of stream: \"[DONE]x\"");
+}
+
+TEST_CASE("an event over max_event_bytes is a Protocol error",
+          "[stream_call][reliability]") {
+  auto o = options();
+  o.max_event_bytes = 64;
+  auto [context, prepared] = prepare(o, true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, sse_headers(), kT0);
+  CHECK_FALSE(call.on_body("data: " + std::string(100, 'x'), kT0));
+  call.on_end(connection_reset(), kT0);
+  const Drained got = drain(call, kT0);
+  REQUIRE(got.error);
+  CHECK(got.error->code() == ErrorCode::Protocol);
+  CHECK(got.error->message() == "a stream event is larger than 64 bytes");
+}
+
+}  // namespace
+}  // namespace budgateway::detail

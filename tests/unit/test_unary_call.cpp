@@ -335,3 +335,131 @@ TEST_CASE("a completion carries the timing of the attempt that answered",
 
 }  // namespace
 }  // namespace budgateway::detail
+
+namespace budgateway::detail {
+namespace {
+
+TEST_CASE("a unary call with timeout 0 lets its attempt run without limit",
+          "[unary_call]") {
+  CallOptions call_options;
+  call_options.timeout = 0ms;
+  auto [context, prepared] = prepare(options(), false, call_options);
+  UnaryCall call(context, prepared);
+  call.on_start(kT0);
+  const Next waiting = call.next(kT0 + std::chrono::hours(24));
+  CHECK(waiting.need == Need::Transfer);
+  CHECK(waiting.until == Clock::time_point::max());
+}
+
+TEST_CASE("a Content-Length over max_response_bytes refuses the body at once",
+          "[unary_call]") {
+  auto o = options();
+  o.max_response_bytes = 64;
+  o.max_retries = 0;
+  auto [context, prepared] = prepare(o, false);
+  UnaryCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(
+      200,
+      headers({{"content-type", "application/json"}, {"content-length", "65"}}),
+      kT0);
+  CHECK_FALSE(call.on_body("{", kT0));  // not one byte is kept
+  call.on_end(connection_reset(), kT0);
+  REQUIRE(call.next(kT0).need == Need::Done);
+  const auto result = call.take_result();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == ErrorCode::Protocol);
+}
+
+TEST_CASE("a Content-Length of exactly max_response_bytes is read",
+          "[unary_call]") {
+  const std::string body = completion("fits");
+  auto o = options();
+  o.max_response_bytes = body.size();
+  auto [context, prepared] = prepare(o, false);
+  UnaryCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200,
+               headers({{"content-type", "application/json"},
+                        {"content-length", std::to_string(body.size())}}),
+               kT0);
+  CHECK(call.on_body(body, kT0));
+  call.on_end(std::nullopt, kT0);
+  REQUIRE(call.next(kT0).need == Need::Done);
+  CHECK(call.take_result());
+}
+
+TEST_CASE("a negative or unreadable Content-Length is ignored",
+          "[unary_call][reliability]") {
+  const std::string length = GENERATE("-5", "12abc", "lots");
+  CAPTURE(length);
+  auto o = options();
+  o.max_response_bytes = 1024;
+  auto [context, prepared] = prepare(o, false);
+  UnaryCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200,
+               headers({{"content-type", "application/json"},
+                        {"content-length", length}}),
+               kT0);
+  CHECK(call.on_body(completion("ok"), kT0));
+  call.on_end(std::nullopt, kT0);
+  REQUIRE(call.next(kT0).need == Need::Done);
+  CHECK(call.take_result());
+}
+
+TEST_CASE("once a body is refused, later bytes of the attempt are refused too",
+          "[unary_call]") {
+  auto o = options();
+  o.max_response_bytes = 64;
+  auto [context, prepared] = prepare(o, false);
+  UnaryCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, json_headers(), kT0);
+  CHECK_FALSE(call.on_body(std::string(100, ' '), kT0));
+  CHECK_FALSE(call.on_body(" ", kT0));
+  // The same for an error page past what is kept.
+  UnaryCall error_page(context, prepared);
+  error_page.on_start(kT0);
+  error_page.on_head(503, json_headers(), kT0);
+  CHECK_FALSE(error_page.on_body(std::string(64 * 1024, 'x'), kT0));
+  CHECK_FALSE(error_page.on_body("x", kT0));
+}
+
+TEST_CASE("a late transfer end after cancelling a unary call changes nothing",
+          "[unary_call]") {
+  CancellationSource source;
+  CallOptions call_options;
+  call_options.cancellation = source.token();
+  auto [context, prepared] = prepare(options(), false, call_options);
+  UnaryCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(200, json_headers(), kT0);
+  source.cancel();
+  REQUIRE(call.next(kT0).need == Need::Done);
+  // The driver stops the transfer; libcurl still reports how it ended.
+  call.on_body(completion("late"), kT0);
+  call.on_end(std::nullopt, kT0);
+  CHECK(call.next(kT0).need == Need::Done);
+  CHECK(call.attempts() == 1);
+  CHECK(call.take_result().error().code() == ErrorCode::Cancelled);
+}
+
+TEST_CASE("a 200 whose body is no completion is a Protocol error, not retried",
+          "[unary_call][reliability]") {
+  auto [context, prepared] = prepare(options(), false);
+  UnaryCall call(context, prepared);
+  auto head = json_headers();
+  head.add("x-request-id", "req-garbled");
+  play(call, kT0, 200, std::move(head), "<html>hello</html>");
+  REQUIRE(call.next(kT0).need == Need::Done);
+  const auto result = call.take_result();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == ErrorCode::Protocol);
+  CHECK(result.error().http_status() == 200);
+  CHECK(result.error().request_id() == "req-garbled");
+  CHECK(result.error().attempts() == 1);
+}
+
+}  // namespace
+}  // namespace budgateway::detail
