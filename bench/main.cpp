@@ -68,7 +68,7 @@ constexpr double kBatchTarget = 0.90;
 constexpr double kSequentialTarget = 0.90;
 constexpr double kStreamTarget = 0.80;
 constexpr double kBigTarget = 0.80;
-constexpr double kRssTarget = 1.5;
+constexpr double kRssTarget = 1.3;
 
 constexpr double kKilo = 1000.0;
 constexpr double kMega = 1e6;
