@@ -125,6 +125,34 @@ TEST_CASE(
   CHECK(probe.threads.count(std::this_thread::get_id()) == 0);
 }
 
+TEST_CASE("async calls report where their time went, from when they were made",
+          "[timing]") {
+  bg::Client client(options());
+  auto check = [](const bg::Timing& t) {
+    CHECK(t.queued <= t.connect);
+    CHECK(t.connect <= t.first_byte);
+    CHECK(t.first_byte <= t.total);
+    CHECK(t.total > std::chrono::microseconds{0});
+    // Measured from the call, not from some earlier epoch of the clock.
+    CHECK(t.total < std::chrono::seconds{10});
+  };
+  const auto unary = client.complete_async(request()).get();
+  REQUIRE(unary);
+  REQUIRE(unary->timing());
+  check(*unary->timing());
+
+  StreamProbe probe;
+  client.stream_async(request(), probe.handler());
+  REQUIRE(probe.wait());
+  std::lock_guard<std::mutex> lock(probe.mutex);
+  REQUIRE(*probe.end);
+  REQUIRE((*probe.end)->timing());
+  const bg::Timing& t = *(*probe.end)->timing();
+  check(t);
+  CHECK(t.first_byte <= t.first_token);
+  CHECK(t.first_token <= t.total);
+}
+
 TEST_CASE("stream_async ends with the stream's error") {
   bg::Client client(options());
   StreamProbe probe;
@@ -229,6 +257,26 @@ TEST_CASE("destroying the last Client cancels async work in flight") {
     CHECK(probe.end->error().code() == bg::ErrorCode::Cancelled);
   }
   CHECK(std::chrono::steady_clock::now() - start < 5s);
+}
+
+TEST_CASE(
+    "a stream whose handler threw gives its connection slot back at once") {
+  auto o = options();
+  o.max_connections = 1;
+  bg::Client client(o);
+  StreamProbe probe;
+  bg::StreamHandler handler = probe.handler();
+  handler.on_chunk = [](const bg::CompletionChunk&) {
+    throw std::runtime_error("handler failed");
+  };
+  client.stream_async(request(12), std::move(handler));
+  REQUIRE(probe.wait());
+  // The one slot is free as soon as the stream ended, not when the loop
+  // next wakes (up to a second later).
+  const auto start = std::chrono::steady_clock::now();
+  const auto result = client.complete(request());
+  CHECK(result);
+  CHECK(std::chrono::steady_clock::now() - start < 500ms);
 }
 
 TEST_CASE("a handler that drops the last Client copy does not hang") {

@@ -210,6 +210,28 @@ TEST_CASE("status lines that are not three digits are Protocol errors",
   }
 }
 
+TEST_CASE("an interim 1xx head's headers are not the answer's",
+          "[reliability]") {
+  const std::string body =
+      R"({"id":"cmpl-1","object":"text_completion","created":1,)"
+      R"("model":"m","choices":[{"text":"hi","index":0,)"
+      R"("finish_reason":"stop"}]})";
+  RawServer server(
+      "HTTP/1.1 103 Early Hints\r\nLink: </hint>; rel=preload\r\n"
+      "X-Interim: yes\r\n\r\n"
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body);
+  auto o = fake_gateway_options(server.base_url(), "sk-raw");
+  o.max_retries = 0;
+  const auto result = bg::Client(o).complete(request());
+  REQUIRE(result);
+  CHECK(result->choices.at(0).text == "hi");
+  CHECK_FALSE(result->headers().get("link"));
+  CHECK_FALSE(result->headers().get("x-interim"));
+  CHECK(result->headers().get("content-type") == "application/json");
+}
+
 TEST_CASE("a lying Content-Length is no reason to allocate it",
           "[reliability]") {
   RawServer server(

@@ -188,6 +188,15 @@ TEST_CASE("a body without JSON gives a message naming the status",
             .message() == R"(HTTP 500: {"truncated":)");
 }
 
+TEST_CASE("a Content-Type is read whatever its case", "[error_mapping]") {
+  // Media types are case-insensitive (RFC 9110 8.3.1).
+  CHECK(map(502, "upstream connect error",
+            {{"Content-Type", "Text/Plain; charset=UTF-8"}})
+            .message() == "HTTP 502: upstream connect error");
+  CHECK(map(500, "\x01\x02", {{"Content-Type", "Application/Octet-Stream"}})
+            .message() == "HTTP 500 (application/octet-stream body)");
+}
+
 TEST_CASE("a long plain-text body is quoted only in part", "[error_mapping]") {
   const std::string body(kLongBodyBytes, 'x');
   const Error error = map(500, body);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
+#include <set>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -155,6 +156,35 @@ TEST_CASE("make_request_id gives UUID version 4 text", "[request_util]") {
     const std::string id = make_request_id();
     CAPTURE(id);
     CHECK(is_uuid_v4_text(id));
+  }
+}
+
+TEST_CASE("every digit of a request id is random but the version's",
+          "[request_util]") {
+  // Position 14 is the version (always 4); position 19 the variant (8, 9, a
+  // or b); each other hex digit takes all 16 values over enough ids.
+  constexpr std::size_t kVersionAt = 14;
+  constexpr std::size_t kVariantAt = 19;
+  constexpr std::size_t kVariantValues = 4;
+  constexpr std::size_t kHexValues = 16;
+  constexpr int kSamples = 2000;
+  std::vector<std::set<char>> seen(36);
+  for (int i = 0; i < kSamples; ++i) {
+    const std::string id = make_request_id();
+    REQUIRE(id.size() == seen.size());
+    for (std::size_t at = 0; at < id.size(); ++at) seen[at].insert(id[at]);
+  }
+  for (std::size_t at = 0; at < seen.size(); ++at) {
+    CAPTURE(at);
+    if (seen[at].count('-') != 0) {
+      CHECK(seen[at].size() == 1);
+    } else if (at == kVersionAt) {
+      CHECK(seen[at] == std::set<char>{'4'});
+    } else if (at == kVariantAt) {
+      CHECK(seen[at].size() == kVariantValues);
+    } else {
+      CHECK(seen[at].size() == kHexValues);
+    }
   }
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "call/outcome.hpp"
 #include "call_harness.hpp"
 #include "catch.hpp"
 
@@ -362,6 +363,31 @@ TEST_CASE("a stream that ended stays Done and ignores a late failure",
   call.fail(Error(ErrorCode::Cancelled, "late"), kT0 + 1s);
   CHECK(call.next(kT0 + 1s).need == Need::Done);
   CHECK(call.element() == nullptr);
+}
+
+TEST_CASE("a stream that ended with its error stays Done, no attempt follows",
+          "[stream_call]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  REQUIRE(call.next(kT0).need == Need::Attempt);
+  // A 400 is final at once.
+  play(call, kT0, 400, json_headers(), R"({"error":{"message":"bad"}})");
+  const Drained got = drain(call, kT0);
+  REQUIRE(got.error);
+  CHECK(got.error->http_status() == 400);
+  CHECK(got.last == Need::Element);
+  CHECK(call.next(kT0).need == Need::Done);
+  CHECK(call.next(kT0 + 1h).need == Need::Done);
+}
+
+TEST_CASE("once an error page is refused, later bytes of it are refused too",
+          "[stream_call]") {
+  auto [context, prepared] = prepare(options(), true);
+  StreamCall call(context, prepared);
+  call.on_start(kT0);
+  call.on_head(502, headers({{"content-type", "text/html"}}), kT0);
+  CHECK_FALSE(call.on_body(std::string(kMaxKeptErrorBody + 1, 'x'), kT0));
+  CHECK_FALSE(call.on_body("x", kT0));
 }
 
 TEST_CASE("after [DONE] the connection is drained for a while, then dropped",

@@ -117,6 +117,22 @@ TEST_CASE("`*it++` reads the element the iterator pointed to", "[seam]") {
   CHECK(it == stream.end());
 }
 
+TEST_CASE("begin() on a started stream resumes where reading stopped",
+          "[seam]") {
+  auto stream = bg::testing::make_stream({chunk("a"), chunk("b"), chunk("c")});
+  CHECK((*stream.begin())->choices.at(0).text == "a");
+  CHECK((*stream.begin())->choices.at(0).text == "a");  // begin() again
+  auto it = stream.begin();
+  ++it;
+  // A range-for after a partial read sees the rest, nothing skipped.
+  std::string rest;
+  for (auto& element : stream) {
+    REQUIRE(element);
+    rest += element->choices.at(0).text;
+  }
+  CHECK(rest == "bc");
+}
+
 TEST_CASE("a moved-from stream is empty", "[seam]") {
   auto stream = bg::testing::make_stream({chunk("a")});
   auto taken = std::move(stream);

@@ -42,6 +42,18 @@ TEST_CASE("a unary call asks for one attempt and returns its completion",
   CHECK(result->headers().get("x-request-id") == "req-server");
 }
 
+TEST_CASE("the client's connect_timeout reaches the transport of every call",
+          "[unary_call]") {
+  // No public way shows it on 127.0.0.1 (a local connect never stalls), so
+  // this reads what each call hands to its transfer.
+  auto client_options = options();
+  client_options.connect_timeout = 1234ms;
+  for (const bool stream : {false, true}) {
+    CAPTURE(stream);
+    CHECK(prepare(client_options, stream).call.http.connect_timeout == 1234ms);
+  }
+}
+
 TEST_CASE("a 503 is retried after the back-off until the retries run out",
           "[unary_call]") {
   auto [context, prepared] = prepare(options(), false);
@@ -68,6 +80,25 @@ TEST_CASE("a 503 is retried after the back-off until the retries run out",
   // The id the SDK generated, the same for every attempt.
   CHECK(result.error().request_id() == prepared.request_id);
   CHECK(prepared.request_id.size() == 36);
+}
+
+TEST_CASE("an attempt that gets no head keeps no status of the attempt before",
+          "[unary_call]") {
+  CallOptions twice;
+  twice.max_retries = 1;
+  auto [context, prepared] = prepare(options(), false, twice);
+  UnaryCall call(context, prepared);
+  play(call, kT0, 503, json_headers(), R"({"error":{"message":"busy"}})");
+  const Next wait = call.next(kT0);
+  REQUIRE(wait.need == Need::Wait);
+  // The second attempt ends with neither a head nor a transport error.
+  call.on_start(wait.until);
+  call.on_end(std::nullopt, wait.until);
+  REQUIRE(call.next(wait.until).need == Need::Done);
+  auto result = call.take_result();
+  REQUIRE_FALSE(result);
+  CHECK(result.error().attempts() == 2);
+  CHECK(result.error().http_status() == 0);
 }
 
 TEST_CASE("max_retries = 0 makes the first failure final", "[unary_call]") {
