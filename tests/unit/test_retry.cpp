@@ -4,6 +4,8 @@
 #include <array>
 #include <chrono>
 #include <climits>
+#include <cstddef>
+#include <cstdio>
 #include <optional>
 #include <string>
 #include <utility>
@@ -245,6 +247,59 @@ TEST_CASE("parse_retry_after handles leap days and the year 9999", "[retry]") {
   CHECK(
       retry_after_of({{"Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT"}}, now) ==
       std::chrono::duration_cast<Millis>(kLastDate - kNewYear2026));
+}
+
+TEST_CASE(
+    "parse_retry_after accepts the last day of every month and rejects the "
+    "day after",
+    "[retry]") {
+  // Month lengths written out here, not taken from the parser: 2000 is a
+  // leap year (divisible by 400), 2100 is not (by 100), 2024 is, 2023 not.
+  struct Year {
+    int year;
+    std::array<int, 12> days;
+  };
+  const Year year =
+      GENERATE(Year{2000, {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}},
+               Year{2023, {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}},
+               Year{2024, {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}},
+               Year{2100, {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}});
+  static constexpr std::array<const char*, 12> kMonths = {
+      "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  // The day name is read but not checked against the date; give the right
+  // one anyway (Sakamoto's method).
+  const auto date = [](int y, int month, int day) {
+    static constexpr std::array<int, 12> kShift = {0, 3, 2, 5, 0, 3,
+                                                   5, 1, 4, 6, 2, 4};
+    static constexpr std::array<const char*, 7> kNames = {
+        "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    const int shifted = month < 3 ? y - 1 : y;
+    const int weekday = (shifted + shifted / 4 - shifted / 100 + shifted / 400 +
+                         kShift[static_cast<std::size_t>(month - 1)] + day) %
+                        7;
+    char text[64];
+    std::snprintf(text, sizeof(text), "%s, %02d %s %04d 00:00:00 GMT",
+                  kNames[static_cast<std::size_t>(weekday)], day,
+                  kMonths[static_cast<std::size_t>(month - 1)], y);
+    return std::string(text);
+  };
+  const auto now = at(kExampleDate);
+  for (int month = 1; month <= 12; ++month) {
+    const int last = year.days[static_cast<std::size_t>(month - 1)];
+    const std::string last_day = date(year.year, month, last);
+    const std::string next_day =
+        month == 12 ? date(year.year + 1, 1, 1) : date(year.year, month + 1, 1);
+    CAPTURE(last_day, next_day);
+    const auto at_last = retry_after_of({{"Retry-After", last_day}}, now);
+    REQUIRE(at_last.has_value());
+    CHECK_FALSE(
+        retry_after_of({{"Retry-After", date(year.year, month, last + 1)}}, now)
+            .has_value());
+    // The last day is the day before the first of the next month.
+    CHECK(retry_after_of({{"Retry-After", next_day}}, now) ==
+          *at_last + std::chrono::hours(24));
+  }
 }
 
 TEST_CASE("parse_retry_after puts a two-digit year within 50 years ahead",
