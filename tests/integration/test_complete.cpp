@@ -388,6 +388,22 @@ TEST_CASE("a refused connection is a retried Connection error") {
   CHECK_FALSE(result.error().request_id().empty());
 }
 
+TEST_CASE("a transport error's detail is libcurl's own words, not its code's") {
+  // libcurl's error buffer names what failed ("Failed to connect to
+  // 127.0.0.1 port 1 ..."); the generic text of its code does not.
+  bg::ClientOptions options;
+  options.base_url = "http://127.0.0.1:1/v1";
+  options.api_key = kKey;
+  options.max_retries = 0;
+  auto result = bg::Client(options).complete(simple_request());
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == bg::ErrorCode::Connection);
+  const std::string& detail = result.error().transport_detail();
+  CAPTURE(detail);
+  CHECK(detail != "Couldn't connect to server");
+  CHECK(detail.find("port 1") != std::string::npos);
+}
+
 TEST_CASE(
     "bad options and requests are InvalidArgument before anything is sent") {
   SECTION("a base URL that is not http(s)") {
