@@ -119,6 +119,34 @@ TEST_CASE("usage details and system_fingerprint are read",
   CHECK(details.rejected_prediction_tokens == std::optional<std::int64_t>(6));
 }
 
+TEST_CASE("optional usage counts written as floats are read",
+          "[response_parser]") {
+  // Some servers write every number as a float; a whole count such as 2.0
+  // is still the count, and one out of int64's range is absent.
+  const CompletionResponse response = parse_ok(
+      R"({"choices":[],"usage":{"prompt_tokens":3.0,"completion_tokens":4.0,)"
+      R"("total_tokens":7.0,)"
+      R"("prompt_tokens_details":{"cached_tokens":2.0,"audio_tokens":1e300},)"
+      R"("completion_tokens_details":{"reasoning_tokens":1.0,)"
+      R"("audio_tokens":0.0,"accepted_prediction_tokens":5e0,)"
+      R"("rejected_prediction_tokens":6.0}}})");
+  REQUIRE(response.usage.has_value());
+  const Usage& usage = *response.usage;
+  CHECK(usage.prompt_tokens == 3);
+  CHECK(usage.completion_tokens == 4);
+  CHECK(usage.total_tokens == 7);
+  REQUIRE(usage.prompt_tokens_details.has_value());
+  CHECK(usage.prompt_tokens_details->cached_tokens ==
+        std::optional<std::int64_t>(2));
+  CHECK_FALSE(usage.prompt_tokens_details->audio_tokens.has_value());
+  REQUIRE(usage.completion_tokens_details.has_value());
+  const CompletionTokensDetails& details = *usage.completion_tokens_details;
+  CHECK(details.reasoning_tokens == std::optional<std::int64_t>(1));
+  CHECK(details.audio_tokens == std::optional<std::int64_t>(0));
+  CHECK(details.accepted_prediction_tokens == std::optional<std::int64_t>(5));
+  CHECK(details.rejected_prediction_tokens == std::optional<std::int64_t>(6));
+}
+
 TEST_CASE("legacy logprobs are read, null entries kept as empty",
           "[response_parser]") {
   const Choice choice = only_choice(
