@@ -232,6 +232,25 @@ TEST_CASE("an interim 1xx head's headers are not the answer's",
   CHECK(result->headers().get("content-type") == "application/json");
 }
 
+TEST_CASE(
+    "a stream answered 200 with a JSON object that is no error is a Protocol "
+    "error naming the content type",
+    "[reliability]") {
+  RawServer server(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+      "Content-Length: 10\r\nConnection: close\r\n\r\n{\"id\":\"x\"}");
+  auto o = fake_gateway_options(server.base_url(), "sk-raw");
+  o.max_retries = 0;
+  bg::Client client(o);
+  const Drained got = drain(client.stream(request()));
+  REQUIRE(got.error);
+  INFO(got.error->to_string());
+  CHECK(got.error->code() == bg::ErrorCode::Protocol);
+  CHECK(got.error->message().find("expected a text/event-stream answer") !=
+        std::string::npos);
+  CHECK(got.error->message().find("application/json") != std::string::npos);
+}
+
 TEST_CASE("a lying Content-Length is no reason to allocate it",
           "[reliability]") {
   RawServer server(
