@@ -592,23 +592,29 @@ TEST_CASE("truncate_body keeps short bodies and cuts long ones with a marker",
 }
 
 TEST_CASE("truncate_body never splits a UTF-8 sequence", "[response_parser]") {
-  const std::string euro = "\xe2\x82\xac";
-  for (std::size_t shift = 0; shift < euro.size(); ++shift) {
-    // The euro sign starts `shift` bytes before the limit.
+  // Every sequence length: a 4-byte one cut after its first byte leaves
+  // three continuation bytes to step back over, one more than a 3-byte one.
+  const std::string sequence =
+      GENERATE(as<std::string>{}, "\xc3\xa9", "\xe2\x82\xac",
+               "\xf0\x9f\x98\x80");  // é, €, U+1F600
+  for (std::size_t shift = 0; shift < sequence.size(); ++shift) {
+    // The sequence starts `shift` bytes before the limit.
     std::string body(kMaxErrorBodyBytes - shift - 1, 'a');
-    body += euro;
+    body += sequence;
     body += std::string(kTruncationSlack, 'z');
     const std::string cut = truncate_body(body);
     const std::string marker =
         "...(truncated, " + std::to_string(body.size()) + " bytes)";
-    INFO("shift " << shift);
+    CAPTURE(sequence.size(), shift);
     REQUIRE(cut.size() > marker.size());
     CHECK(cut.substr(cut.size() - marker.size()) == marker);
     const std::string kept = cut.substr(0, cut.size() - marker.size());
     CHECK(kept.size() <= kMaxErrorBodyBytes);
-    const bool ends_whole = kept.size() >= euro.size() &&
-                            kept.substr(kept.size() - euro.size()) == euro;
-    const bool ends_before = kept.size() == kMaxErrorBodyBytes - shift - 1;
+    const bool ends_whole =
+        kept.size() >= sequence.size() &&
+        kept.substr(kept.size() - sequence.size()) == sequence;
+    const bool ends_before =
+        kept == std::string(body, 0, kMaxErrorBodyBytes - shift - 1);
     CHECK((ends_whole || ends_before));
   }
 }
