@@ -232,6 +232,50 @@ TEST_CASE("an interim 1xx head's headers are not the answer's",
   CHECK(result->headers().get("content-type") == "application/json");
 }
 
+TEST_CASE("a 200 with an empty body is a Protocol error of that 200",
+          "[reliability]") {
+  // The head of a final answer is complete at its blank line, even when no
+  // body byte follows to announce it.
+  RawServer server(
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+      "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  auto o = fake_gateway_options(server.base_url(), "sk-raw");
+  o.max_retries = 0;
+  const auto result = bg::Client(o).complete(request());
+  REQUIRE_FALSE(result);
+  CHECK(result.error().code() == bg::ErrorCode::Protocol);
+  CHECK(result.error().http_status() == 200);
+}
+
+TEST_CASE("a stream logs one attempt line, for the final head, after a 1xx",
+          "[reliability][logging]") {
+  const std::string interim = GENERATE(
+      as<std::string>{}, "HTTP/1.1 100 Continue\r\n\r\n",
+      "HTTP/1.1 103 Early Hints\r\nLink: </hint>; rel=preload\r\n\r\n");
+  CAPTURE(interim);
+  RawServer server(interim +
+                   "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                   "Connection: close\r\n\r\n"
+                   R"(data: {"id":"c","object":"text_completion","created":1,)"
+                   R"("model":"m","choices":[{"text":"hi","index":0,)"
+                   R"("finish_reason":"stop"}]})"
+                   "\n\ndata: [DONE]\n\n");
+  std::vector<std::string> lines;
+  auto o = fake_gateway_options(server.base_url(), "sk-raw");
+  o.max_retries = 0;
+  o.logger = [&](bg::LogLevel, std::string_view line) {
+    lines.emplace_back(line);
+  };
+  bg::Client client(o);
+  const Drained got = drain(client.stream(request()));
+  INFO((got.error ? got.error->to_string() : std::string()));
+  REQUIRE_FALSE(got.error);
+  CHECK(got.text() == "hi");
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0].find("(stream) -> HTTP 200 (attempt 1, ") !=
+        std::string::npos);
+}
+
 TEST_CASE(
     "a stream answered 200 with a JSON object that is no error is a Protocol "
     "error naming the content type",
