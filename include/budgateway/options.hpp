@@ -69,7 +69,8 @@ struct ClientOptions {
   /// Unary calls: a body larger than this is a Protocol error.
   std::size_t max_response_bytes = std::size_t{256} << 20;
 
-  /// Bounds the connections this Client keeps open, shared by every call.
+  /// Bounds the connections this Client keeps open, shared by every call;
+  /// 0 is taken as 1.
   std::size_t max_connections = 256;
 
   /// `http://host:port`, `socks5://...`; empty: libcurl's environment rules.

@@ -221,3 +221,22 @@ TEST_CASE(
   // ...and the one beyond it only once a stream has ended.
   CHECK(first_event[kBudget] >= 2000ms);
 }
+
+TEST_CASE("max_connections = 0 is taken as 1: calls run, one at a time") {
+  bg::Client client = client_with(0);
+  bg::CallOptions quick = slow();
+  // Without a slot a call would wait out its timeout and fail.
+  quick.timeout = 5s;
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&] {
+      if (client.complete(request(), quick)) ++ok;
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(ok == 2);
+  // Two 300 ms calls through one slot take two rounds.
+  CHECK(since(start) >= 2 * kSlowMs - 50ms);
+}
